@@ -1,0 +1,5 @@
+"""``python -m otsquiz``."""
+
+from otsquiz.cli import main
+
+raise SystemExit(main())

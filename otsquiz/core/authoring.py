@@ -1,0 +1,210 @@
+"""Tools for deck authors: writing missing card ids in, and a starter deck.
+
+``fix_ids`` edits the text of a deck the way an author would: it inserts one
+``id = "..."`` line under each ``[[cards]]`` header that lacks one and leaves
+every other byte (comments, order, layout, line endings) as it was.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from otsquiz.core.loader import toml
+from otsquiz.core.toml_positions import locate
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_STOP_WORDS = frozenset(
+    ["a", "an", "the", "of", "in", "on", "at", "to", "is", "was", "which", "what", "who", "when", "where", "how", "did", "does", "do", "by", "for"]
+)
+MAX_SLUG_WORDS = 6
+
+
+def slugify(text: str, max_length: int = 48) -> str:
+    """A readable id from a prompt: ascii, lower case, the first meaningful words joined by '-'."""
+    folded = unicodedata.normalize("NFKD", text.replace("ı", "i").replace("ə", "e"))
+    ascii_text = folded.encode("ascii", "ignore").decode().lower()
+    words = [word for word in _NOT_SLUG.split(ascii_text) if word]
+    meaningful = [word for word in words if word not in _STOP_WORDS] or words
+    slug = "-".join(meaningful[:MAX_SLUG_WORDS])[:max_length].strip("-")
+    return slug or "card"
+
+
+@dataclass(frozen=True, slots=True)
+class IdFix:
+    card_index: int
+    line: int  # the line the id is inserted at (1-based, in the fixed file)
+    card_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class FixResult:
+    text: str
+    fixes: list[IdFix]
+    skipped: list[str]  # cards that could not be given an id in place, and why
+
+
+def fix_ids(text: str) -> FixResult:
+    """Insert an id for each card without one; raises ``toml.TOMLDecodeError`` on invalid TOML."""
+    document = toml.loads(text)
+    cards = document.get("cards")
+    if not isinstance(cards, list):
+        return FixResult(text, [], [])
+    positions = locate(text)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    taken = {card["id"] for card in cards if isinstance(card, dict) and isinstance(card.get("id"), str)}
+    insertions: list[tuple[int, int, str]] = []
+    skipped: list[str] = []
+    for index, card in enumerate(cards):
+        if not isinstance(card, dict) or "id" in card:
+            continue
+        offset = positions.headers.get(("cards", index))
+        if offset is None:
+            skipped.append(f"cards[{index}] is an inline table; add its id by hand")
+            continue
+        question = card.get("prompt") or card.get("statement") or card.get("text") or "card"
+        card_id = _unique(slugify(str(question)), taken)
+        taken.add(card_id)
+        insertions.append((offset, index, card_id))
+    pieces: list[str] = []
+    fixes: list[IdFix] = []
+    previous = 0
+    for offset, _index, card_id in insertions:
+        pieces.append(text[previous:offset])
+        if offset == len(text) and not text.endswith("\n"):
+            pieces.append(newline)  # a header on the last line, without a line break
+        pieces.append(f'id = "{card_id}"{newline}')
+        previous = offset
+    pieces.append(text[previous:])
+    fixed = "".join(pieces)
+    # Report the line each id landed on, counted in the fixed text.
+    for shift, (offset, index, card_id) in enumerate(insertions):
+        line = text.count("\n", 0, offset) + 1 + shift
+        fixes.append(IdFix(index, line, card_id))
+    return FixResult(fixed, fixes, skipped)
+
+
+def _unique(slug: str, taken: set[str]) -> str:
+    if slug not in taken:
+        return slug
+    number = 2
+    while f"{slug}-{number}" in taken:
+        number += 1
+    return f"{slug}-{number}"
+
+
+STARTER_DECK = """\
+#:schema {schema}
+# A starter deck for otsquiz. It shows every card type; replace the cards
+# with your own. Check it as you go with:  otsquiz validate {filename}
+# The format is described in docs/authoring.md.
+
+format = 1                          # the deck format version; always 1 for now
+
+[deck]
+id = "{deck_id}"                    # a slug (a-z, 0-9, '-'), unique among your decks
+title = "{title}"                   # shown on the home screen
+description = "What this deck teaches, in a sentence."
+language = "en"                     # BCP 47 tag; "tr", "az", "kk" switch on Turkic case rules
+tags = ["example"]
+authors = ["Your Name"]
+strict_diacritics = false           # true: "Turkiye" is wrong for "Türkiye"
+# Where the facts come from. Each card names one by its id in `source`.
+sources = [
+  {{ id = "ots-site", title = "Organization of Turkic States, official site", url = "https://www.turkicstates.org/en/turk-konseyi-hakkinda" }},
+]
+
+# Every card has a stable `id` (progress is kept under it: keep it when you
+# edit the card), a `type`, an `explanation` that teaches a little more than
+# the answer, and a `source`. `hint` and `tags` are optional.
+
+[[cards]]                           # basic: flip, then rate yourself Again/Hard/Good/Easy
+id = "ots-headquarters"
+type = "basic"
+prompt = "In which city is the Secretariat of the Organization of Turkic States?"
+answer = "Istanbul"
+reverse = false                     # true also asks the answer, expecting the prompt
+explanation = "The Secretariat was set up in Istanbul in 2010, when the Turkic Council began to work."
+source = "ots-site"
+
+[[cards]]                           # typed: type the answer; small typos and diacritics are forgiven
+id = "founding-agreement-place"
+type = "typed"
+prompt = "The 2009 agreement that founded the Turkic Council is named after which city?"
+answer = "Nakhchivan"
+accept = ["Naxçıvan", "Nakhichevan"]  # other spellings that count as right
+strict = false                      # true: exact spelling only
+hint = "An exclave of Azerbaijan."
+explanation = "The Nakhchivan Agreement was signed there on 3 October 2009."
+source = "ots-site"
+
+[[cards]]                           # choice: pick one of the shuffled options
+id = "uzbekistan-joined"
+type = "choice"
+prompt = "Which state joined the Turkic Council as a full member in 2019?"
+answer = "Uzbekistan"
+distractors = ["Turkmenistan", "Hungary", "Tajikistan"]   # 1 to 7 wrong options, never the answer
+explanation = "Uzbekistan joined at the Baku summit in October 2019."
+source = "ots-site"
+
+[[cards]]                           # multi: select all that apply
+id = "founding-members"
+type = "multi"
+prompt = "Which states signed the Nakhchivan Agreement in 2009?"
+answers = ["Azerbaijan", "Kazakhstan", "Kyrgyzstan", "Türkiye"]
+distractors = ["Uzbekistan", "Turkmenistan"]
+explanation = "Uzbekistan joined later, in 2019; Turkmenistan is an observer."
+source = "ots-site"
+
+[[cards]]                           # truefalse: is the statement true?
+id = "hungary-observer"
+type = "truefalse"
+statement = "Hungary is a full member of the Organization of Turkic States."
+answer = false
+explanation = "Hungary is an observer state."
+source = "ots-site"
+
+[[cards]]                           # number: type a number; `tolerance` allows a margin
+id = "renaming-year"
+type = "number"
+prompt = "In which year did the Turkic Council become the Organization of Turkic States?"
+answer = 2021
+tolerance = 0
+unit = ""
+explanation = "The new name was adopted at the Istanbul summit in November 2021."
+source = "ots-site"
+
+[[cards]]                           # cloze: each {{{{gap}}}} becomes its own question (id:1, id:2, ...)
+id = "founding-cloze"
+type = "cloze"
+text = "The Turkic Council was founded by the {{{{Nakhchivan::a city}}}} Agreement in {{{{2009}}}}."
+accept = {{ "Nakhchivan" = ["Naxçıvan"] }}   # per gap: other right answers
+explanation = "It was renamed the Organization of Turkic States in 2021."
+source = "ots-site"
+
+[[cards]]                           # order: list the items in the right order; they are shuffled
+id = "name-chronology"
+type = "order"
+prompt = "Put these events in order, earliest first."
+items = ["Nakhchivan Agreement signed", "Uzbekistan joins", "Renamed Organization of Turkic States"]
+explanation = "2009, 2019, 2021."
+source = "ots-site"
+
+[[cards]]                           # match: pair each left item with its right item
+id = "member-capitals"
+type = "match"
+prompt = "Match each member state to its capital."
+pairs = [
+  ["Azerbaijan", "Baku"],
+  ["Kazakhstan", "Astana"],
+  ["Kyrgyzstan", "Bishkek"],
+]
+explanation = "Türkiye's capital is Ankara and Uzbekistan's is Tashkent."
+source = "ots-site"
+"""
+
+
+def starter_deck(deck_id: str, title: str, filename: str, schema: str) -> str:
+    """The starter deck; ``schema`` is where editors find the JSON Schema (a path or URL)."""
+    return STARTER_DECK.format(deck_id=deck_id, title=title, filename=filename, schema=schema)

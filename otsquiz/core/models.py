@@ -1,0 +1,492 @@
+"""The deck format as Pydantic models: the single source of truth for what a deck may hold.
+
+The JSON Schema that editors use (``otsquiz schema``) is generated from these
+models, and the loader maps their validation errors back to lines in the TOML
+source. Rules that involve several fields (a distractor repeating the answer,
+duplicate ids) raise ``PydanticCustomError`` with a ``loc`` in their context,
+so that the loader can point at the exact element rather than the whole card.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+FORMAT_VERSION = 1
+MAX_TEXT = 4_000
+MAX_CARDS = 200_000
+MAX_FILE_BYTES = 32 * 1024 * 1024
+
+# Terminal escape sequences and other control characters must never reach the
+# screen from a deck; newlines and tabs are ordinary text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+_GAP = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+
+
+def _plain_text(value: str) -> str:
+    match = _CONTROL.search(value)
+    if match:
+        raise PydanticCustomError(
+            "control_character",
+            "text contains the control character U+{code} (terminal escape sequences and "
+            "control characters are not allowed in deck text)",
+            {"code": f"{ord(match.group()):04X}"},
+        )
+    return value
+
+
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(_plain_text)]
+NonEmptyText = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_TEXT), AfterValidator(_plain_text)
+]
+DeckId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$")]
+CardId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,127}$")]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_plain_text)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2_000)]
+Language = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
+
+
+def _located(kind: str, message: str, *loc: str | int) -> PydanticCustomError:
+    """An error whose position is ``loc`` below the model that raised it."""
+    return PydanticCustomError(kind, message, {"loc": loc})
+
+
+def _first_repeat(values: list[str]) -> int | None:
+    """Index of the first value that repeats an earlier one, ignoring case and spacing."""
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        key = " ".join(value.casefold().split())
+        if key in seen:
+            return index
+        seen.add(key)
+    return None
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class Source(_Strict):
+    """Where the facts of a deck come from; cards name it by ``id``."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+    title: NonEmptyText
+    url: Url | None = None
+    published: date | None = None
+
+
+class DeckInfo(_Strict):
+    """The ``[deck]`` table."""
+
+    id: DeckId = Field(description="Slug: a-z, 0-9 and '-', 2-64 characters, unique among loaded decks.")
+    title: NonEmptyText
+    description: Text = ""
+    language: Language = Field("en", description="BCP 47 tag; answer matching follows its case rules.")
+    tags: list[Tag] = []
+    authors: list[NonEmptyText] = []
+    strict_diacritics: StrictBool = Field(
+        False, description="When true, a missing diacritic makes a typed answer wrong."
+    )
+    sources: list[Source] = []
+
+    @model_validator(mode="after")
+    def _unique_sources(self) -> DeckInfo:
+        repeat = _first_repeat([source.id for source in self.sources])
+        if repeat is not None:
+            raise PydanticCustomError(
+                "duplicate_source",
+                "source id '{id}' is used twice",
+                {"id": self.sources[repeat].id, "loc": ("sources", repeat, "id")},
+            )
+        return self
+
+
+class _Card(_Strict):
+    id: CardId | None = Field(
+        None,
+        description="Stable slug, unique in the deck; progress is keyed on it. `otsquiz fix` writes one in.",
+    )
+    explanation: Text = ""
+    hint: Text = ""
+    source: Annotated[str, StringConstraints(max_length=2_000)] = Field(
+        "", description="The id of one of the deck's sources, or a URL."
+    )
+    tags: list[Tag] = []
+
+    @property
+    def question(self) -> str:
+        """The text that asks: prompt, statement or cloze text."""
+        raise NotImplementedError
+
+    def answer_texts(self) -> list[str]:
+        """Every answer, choice and distractor this card holds, for the typo guard."""
+        return []
+
+
+class BasicCard(_Card):
+    """Flip, then rate yourself."""
+
+    type: Literal["basic"]
+    prompt: NonEmptyText
+    answer: NonEmptyText
+    reverse: StrictBool = Field(
+        False, description="Also ask the answer, expecting the prompt (id + ':reverse')."
+    )
+
+    @property
+    def question(self) -> str:
+        return self.prompt
+
+    def answer_texts(self) -> list[str]:
+        return [self.answer]
+
+
+class TypedCard(_Card):
+    """Type the answer; graded by the matching rules."""
+
+    type: Literal["typed"]
+    prompt: NonEmptyText
+    answer: NonEmptyText
+    accept: list[NonEmptyText] = Field([], description="Other answers that count as correct.")
+    strict: StrictBool = Field(False, description="Turn off typo and diacritic tolerance.")
+
+    @property
+    def question(self) -> str:
+        return self.prompt
+
+    def answer_texts(self) -> list[str]:
+        return [self.answer, *self.accept]
+
+
+class ChoiceCard(_Card):
+    """Pick the answer among shuffled options."""
+
+    type: Literal["choice"]
+    prompt: NonEmptyText
+    answer: NonEmptyText
+    distractors: Annotated[list[NonEmptyText], Field(min_length=1, max_length=7)]
+
+    @model_validator(mode="after")
+    def _distinct_options(self) -> ChoiceCard:
+        for index, distractor in enumerate(self.distractors):
+            if _same(distractor, self.answer):
+                raise _located("repeats_answer", "a distractor repeats the answer", "distractors", index)
+        repeat = _first_repeat(self.distractors)
+        if repeat is not None:
+            raise _located("duplicate", "this distractor is listed twice", "distractors", repeat)
+        return self
+
+    @property
+    def question(self) -> str:
+        return self.prompt
+
+    def answer_texts(self) -> list[str]:
+        return [self.answer, *self.distractors]
+
+
+class MultiCard(_Card):
+    """Select all that apply; correct only if the selection is exact."""
+
+    type: Literal["multi"]
+    prompt: NonEmptyText
+    answers: Annotated[list[NonEmptyText], Field(min_length=1, max_length=20)]
+    distractors: Annotated[list[NonEmptyText], Field(min_length=1, max_length=20)]
+
+    @model_validator(mode="after")
+    def _distinct_options(self) -> MultiCard:
+        repeat = _first_repeat(self.answers)
+        if repeat is not None:
+            raise _located("duplicate", "this answer is listed twice", "answers", repeat)
+        for index, distractor in enumerate(self.distractors):
+            if any(_same(distractor, answer) for answer in self.answers):
+                raise _located("repeats_answer", "a distractor repeats an answer", "distractors", index)
+        repeat = _first_repeat(self.distractors)
+        if repeat is not None:
+            raise _located("duplicate", "this distractor is listed twice", "distractors", repeat)
+        return self
+
+    @property
+    def question(self) -> str:
+        return self.prompt
+
+    def answer_texts(self) -> list[str]:
+        return [*self.answers, *self.distractors]
+
+
+class TrueFalseCard(_Card):
+    """Say whether a statement is true."""
+
+    type: Literal["truefalse"]
+    statement: NonEmptyText
+    answer: StrictBool
+
+    @property
+    def question(self) -> str:
+        return self.statement
+
+
+class NumberCard(_Card):
+    """Type a number; correct when within the tolerance."""
+
+    type: Literal["number"]
+    prompt: NonEmptyText
+    answer: StrictInt | StrictFloat
+    tolerance: Annotated[StrictInt | StrictFloat, Field(ge=0)] = 0
+    unit: Annotated[str, StringConstraints(max_length=64), AfterValidator(_plain_text)] = ""
+
+    @property
+    def question(self) -> str:
+        return self.prompt
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """One ``{{answer}}`` or ``{{answer::hint}}`` of a cloze text."""
+
+    index: int  # 1-based, as in the sub-card id
+    answer: str
+    hint: str
+    start: int
+    end: int
+
+
+def parse_gaps(text: str) -> list[Gap]:
+    gaps = []
+    for index, match in enumerate(_GAP.finditer(text), start=1):
+        answer, _, hint = match.group(1).partition("::")
+        gaps.append(Gap(index, answer.strip(), hint.strip(), match.start(), match.end()))
+    return gaps
+
+
+class ClozeCard(_Card):
+    """A text with gaps; each gap is its own sub-card (id + ':1', ':2', ...)."""
+
+    type: Literal["cloze"]
+    text: NonEmptyText
+    accept: dict[NonEmptyText, list[NonEmptyText]] = Field(
+        {}, description="Other correct answers, keyed by the gap's answer."
+    )
+
+    @model_validator(mode="after")
+    def _gaps(self) -> ClozeCard:
+        gaps = parse_gaps(self.text)
+        if not gaps:
+            raise _located("no_gap", "a cloze text needs at least one {{gap}}", "text")
+        for gap in gaps:
+            if not gap.answer:
+                raise _located("empty_gap", f"gap {gap.index} is empty", "text")
+        answers = {gap.answer for gap in gaps}
+        for key in self.accept:
+            if key not in answers:
+                raise _located(
+                    "unknown_gap",
+                    f"accept names '{key}', which is not the answer of any gap",
+                    "accept",
+                    key,
+                )
+        return self
+
+    @property
+    def question(self) -> str:
+        return self.text
+
+    @property
+    def gaps(self) -> list[Gap]:
+        return parse_gaps(self.text)
+
+    def answer_texts(self) -> list[str]:
+        texts = [gap.answer for gap in self.gaps]
+        for alternatives in self.accept.values():
+            texts.extend(alternatives)
+        return texts
+
+
+class OrderCard(_Card):
+    """Put shuffled items in order; ``items`` lists them in the correct order."""
+
+    type: Literal["order"]
+    prompt: NonEmptyText
+    items: Annotated[list[NonEmptyText], Field(min_length=2, max_length=10)]
+
+    @model_validator(mode="after")
+    def _distinct_items(self) -> OrderCard:
+        repeat = _first_repeat(self.items)
+        if repeat is not None:
+            raise _located("duplicate", "this item is listed twice", "items", repeat)
+        return self
+
+    @property
+    def question(self) -> str:
+        return self.prompt
+
+
+class MatchCard(_Card):
+    """Match each left item to its right item."""
+
+    type: Literal["match"]
+    prompt: NonEmptyText
+    pairs: Annotated[list[tuple[NonEmptyText, NonEmptyText]], Field(min_length=2, max_length=10)]
+
+    @model_validator(mode="after")
+    def _distinct_sides(self) -> MatchCard:
+        for side, name in ((0, "left"), (1, "right")):
+            repeat = _first_repeat([pair[side] for pair in self.pairs])
+            if repeat is not None:
+                raise _located("duplicate", f"this {name} item is listed twice", "pairs", repeat, side)
+        return self
+
+    @property
+    def question(self) -> str:
+        return self.prompt
+
+    def answer_texts(self) -> list[str]:
+        return [text for pair in self.pairs for text in pair]
+
+
+Card = Annotated[
+    BasicCard | TypedCard | ChoiceCard | MultiCard | TrueFalseCard | NumberCard | ClozeCard | OrderCard | MatchCard,
+    Field(discriminator="type"),
+]
+
+CARD_MODELS: dict[str, type[_Card]] = {
+    "basic": BasicCard,
+    "typed": TypedCard,
+    "choice": ChoiceCard,
+    "multi": MultiCard,
+    "truefalse": TrueFalseCard,
+    "number": NumberCard,
+    "cloze": ClozeCard,
+    "order": OrderCard,
+    "match": MatchCard,
+}
+CARD_TYPES = tuple(CARD_MODELS)
+
+
+class Deck(_Strict):
+    """A whole deck file."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        allow_inf_nan=False,
+        title="otsquiz deck",
+        json_schema_extra={"$id": "https://otsquiz.invalid/deck-format-1.schema.json"},
+    )
+
+    format: Literal[1] = Field(description="The deck format version.")
+    deck: DeckInfo
+    cards: Annotated[list[Card], Field(max_length=MAX_CARDS)] = []
+
+    @model_validator(mode="after")
+    def _cross_card_rules(self) -> Deck:
+        outline = {
+            "deck": {"sources": [{"id": source.id} for source in self.deck.sources]},
+            "cards": [{"id": card.id, "source": card.source} for card in self.cards],
+        }
+        for loc, message in cross_card_issues(outline):
+            raise PydanticCustomError("deck_rule", message, {"loc": loc})
+        return self
+
+    def expand(self) -> list[StudyCard]:
+        """The cards as they are studied: one per cloze gap, and reverse cards added."""
+        expanded: list[StudyCard] = []
+        for position, card in enumerate(self.cards):
+            note = card.id or content_id(card)
+            if isinstance(card, ClozeCard):
+                for gap in card.gaps:
+                    expanded.append(StudyCard(self.deck.id, f"{note}:{gap.index}", note, card, position, gap))
+                continue
+            expanded.append(StudyCard(self.deck.id, note, note, card, position))
+            if isinstance(card, BasicCard) and card.reverse:
+                expanded.append(
+                    StudyCard(self.deck.id, f"{note}:reverse", note, card, position, reverse=True)
+                )
+        return expanded
+
+    def answer_texts(self) -> list[str]:
+        """All answers, choices and distractors of the deck (the typo guard's ``others``)."""
+        return [text for card in self.cards for text in card.answer_texts()]
+
+
+def cross_card_issues(document: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Rules across cards (unique ids, sources that resolve), on a raw or dumped document.
+
+    The loader runs these on the raw document too when some card is invalid,
+    so that one broken card does not hide a duplicate id elsewhere.
+    """
+    deck = document.get("deck") if isinstance(document.get("deck"), dict) else {}
+    sources = deck.get("sources") if isinstance(deck.get("sources"), list) else []
+    source_ids = {source.get("id") for source in sources if isinstance(source, dict)}
+    cards = document.get("cards") if isinstance(document.get("cards"), list) else []
+    seen: dict[str, int] = {}
+    for index, card in enumerate(cards):
+        if not isinstance(card, dict):
+            continue
+        card_id = card.get("id")
+        if isinstance(card_id, str):
+            if card_id in seen:
+                yield ("cards", index, "id"), f"card id '{card_id}' is already used by cards[{seen[card_id]}]"
+            else:
+                seen[card_id] = index
+        source = card.get("source")
+        if isinstance(source, str) and source and source not in source_ids and not _is_url(source):
+            yield (
+                ("cards", index, "source"),
+                f"source '{source}' is neither a URL nor the id of one of the deck's sources",
+            )
+
+
+def _is_url(text: str) -> bool:
+    return text.startswith(("https://", "http://")) and not any(c.isspace() for c in text)
+
+
+def content_id(card: _Card) -> str:
+    """The identity of a card without an id: a hash of its content (editing it loses history)."""
+    payload = json.dumps(card.model_dump(mode="json", exclude={"id"}), sort_keys=True)
+    return "h-" + hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class StudyCard:
+    """One thing the learner is asked: a card, one gap of a cloze, or a reversed card."""
+
+    deck_id: str
+    key: str  # progress is keyed on (deck_id, key)
+    note: str  # the card id shared by siblings (gaps of one cloze, a card and its reverse)
+    card: Any  # one of the card models
+    position: int  # the card's place in its deck, for the order of new cards
+    gap: Gap | None = None
+    reverse: bool = False
+
+    @property
+    def type(self) -> str:
+        return self.card.type
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a deck file, for editors and ``otsquiz schema``."""
+    schema = Deck.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

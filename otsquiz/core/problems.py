@@ -1,0 +1,61 @@
+"""Problems found in decks, and how they are printed for authors.
+
+One line per problem, ``path:line:column: severity: message``, as the deck
+format contract says. A position is printed only when it is known: where it
+is not, the line names the path and the key instead of a made-up number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    path: str
+    line: int | None
+    column: int | None
+    severity: Severity
+    message: str
+    key: str | None = None  # e.g. "cards[3].prompt", shown when the position is unknown
+
+    def format(self) -> str:
+        if self.line is not None:
+            return f"{self.path}:{self.line}:{self.column or 1}: {self.severity}: {self.message}"
+        where = f" {self.key}:" if self.key else ""
+        return f"{self.path}:{where} {self.severity}: {self.message}"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+def key_name(path: tuple[str | int, ...]) -> str:
+    """``("cards", 3, "prompt")`` as an author reads it: ``cards[3].prompt`` (0-based, as in TOML tools)."""
+    name = ""
+    for part in path:
+        if isinstance(part, int):
+            name += f"[{part}]"
+        else:
+            name += f".{part}" if name else part
+    return name
+
+
+def summary(problems: list[Problem], files: int) -> str:
+    errors = sum(1 for problem in problems if problem.severity == "error")
+    warnings = len(problems) - errors
+    checked = f"{files} deck file{'s' if files != 1 else ''} checked"
+    if not problems:
+        return f"{checked}: no problems"
+    return (
+        f"{checked}: {errors} error{'s' if errors != 1 else ''}, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}"
+    )

@@ -1,0 +1,136 @@
+"""The loader: every error kind reported at the exact line and column, hostile input handled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from otsquiz.core.loader import load_bytes, load_deck, load_decks, load_text
+from otsquiz.core.models import MAX_FILE_BYTES
+from tests.conftest import DATA
+
+# file -> (line, column, severity, words the message must contain)
+ERROR_KINDS = {
+    "syntax_error.toml": (12, 17, "error", "TOML syntax"),
+    "unknown_key.toml": (11, 1, "error", "unknown key 'promt' (did you mean 'prompt'?)"),
+    "missing_key.toml": (8, 1, "error", "missing required key 'answer'"),
+    "missing_type.toml": (8, 1, "error", "missing required key 'type'"),
+    "unknown_card_type.toml": (10, 8, "error", "unknown card type 'chioce' (did you mean 'choice'?)"),
+    "wrong_value_type.toml": (12, 10, "error", "expected text"),
+    "distractor_repeats_answer.toml": (13, 26, "error", "repeats the answer"),
+    "multi_distractor_repeats_answer.toml": (14, 3, "error", "repeats an answer"),
+    "duplicate_card_id.toml": (15, 6, "error", "card id 'capital' is already used by cards[0]"),
+    "empty_gap.toml": (11, 8, "error", "gap 1 is empty"),
+    "cloze_without_gap.toml": (11, 8, "error", "at least one {{gap}}"),
+    "cloze_accept_unknown_gap.toml": (12, 28, "error", "not the answer of any gap"),
+    "too_few_items.toml": (12, 9, "error", "at least 2 items"),
+    "too_many_pairs.toml": (12, 9, "error", "at most 10 items"),
+    "too_many_distractors.toml": (13, 15, "error", "at most 7 items"),
+    "negative_tolerance.toml": (13, 13, "error", "at least 0"),
+    "number_answer_not_number.toml": (12, 10, "error", "expected a number"),
+    "unknown_source.toml": (13, 10, "error", "source 'wikipedia'"),
+    "bad_deck_id.toml": (4, 6, "error", "a deck id is a slug"),
+    "control_character.toml": (11, 10, "error", "control character U+001B"),
+    "text_too_long.toml": (12, 10, "error", "longer than 4,000 characters"),
+    "not_utf8.toml": (4, 13, "error", "not UTF-8"),
+    "format_version.toml": (1, 10, "error", "deck format 1"),
+    "missing_id.toml": (8, 1, "warning", "card has no id"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ERROR_KINDS))
+def test_each_error_kind_is_reported_at_its_line_and_column(name: str) -> None:
+    line, column, severity, words = ERROR_KINDS[name]
+    result = load_deck(DATA / name, use_cache=False)
+    matching = [p for p in result.problems if words in p.message]
+    assert matching, [p.format() for p in result.problems]
+    problem = matching[0]
+    assert (problem.line, problem.column, problem.severity) == (line, column, severity)
+    assert problem.format().startswith(f"{DATA / name}:{line}:{column}: {severity}: ")
+    assert result.ok is (severity == "warning")
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("empty.toml", "the file is empty"),
+        ("deep_nesting.toml", "nested too deeply"),
+    ],
+)
+def test_problems_without_a_known_position_print_no_made_up_line(name: str, words: str) -> None:
+    result = load_deck(DATA / name, use_cache=False)
+    [problem] = result.problems
+    assert words in problem.message
+    assert problem.line is None
+    assert problem.format() == f"{DATA / name}: error: {problem.message}"
+
+
+def test_binary_data_is_a_problem_not_a_crash() -> None:
+    result = load_deck(DATA / "binary.toml", use_cache=False)
+    assert result.deck is None
+    assert "not UTF-8" in result.problems[0].message
+
+
+def test_a_byte_order_mark_is_accepted() -> None:
+    result = load_deck(DATA / "bom.toml", use_cache=False)
+    assert result.ok, [p.format() for p in result.problems]
+    assert result.deck is not None and result.deck.deck.id == "with-bom"
+
+
+def test_duplicate_deck_ids_across_files_name_both_files() -> None:
+    results = load_decks([DATA / "duplicate_ids"], use_cache=False)
+    problems = [p for r in results for p in r.problems]
+    [problem] = problems
+    assert problem.path.endswith("second.toml")
+    assert "first.toml" in problem.message
+    assert (problem.line, problem.column) == (4, 6)
+
+
+def test_oversized_file_is_rejected_before_it_is_read(tmp_path: Path) -> None:
+    big = tmp_path / "big.toml"
+    with open(big, "wb") as file:
+        file.truncate(MAX_FILE_BYTES + 1)
+    result = load_deck(big)
+    assert result.deck is None
+    assert "at most" in result.problems[0].message
+
+
+def test_too_many_cards_is_rejected_with_the_position_of_cards() -> None:
+    text = "format = 1\ncards = [" + "{}," * 200_001 + ']\n[deck]\nid = "big"\ntitle = "Big"\n'
+    result = load_text(text, "big.toml")
+    [problem] = result.problems
+    assert "at most 200,000" in problem.message
+    assert (problem.line, problem.column) == (2, 1)
+
+
+def test_missing_file_and_folder_are_problems(tmp_path: Path) -> None:
+    assert "cannot read" in load_deck(tmp_path / "nope.toml").problems[0].message
+    assert "folder" in load_deck(tmp_path).problems[0].message
+
+
+def test_one_broken_card_does_not_hide_a_duplicate_id_elsewhere() -> None:
+    text = (
+        'format = 1\n[deck]\nid = "x1"\ntitle = "T"\n'
+        '[[cards]]\nid = "a"\ntype = "typed"\nprompt = "p"\n'
+        '[[cards]]\nid = "a"\ntype = "truefalse"\nstatement = "s"\nanswer = true\n'
+    )
+    messages = [p.message for p in load_text(text, "x.toml").problems]
+    assert "missing required key 'answer'" in messages
+    assert any("already used" in m for m in messages)
+
+
+def test_problems_come_from_the_cache_with_the_current_path(tmp_path: Path) -> None:
+    source = (DATA / "missing_id.toml").read_bytes()
+    first, second = tmp_path / "one.toml", tmp_path / "two.toml"
+    first.write_bytes(source)
+    second.write_bytes(source)
+    assert load_deck(first).problems[0].path == str(first)
+    cached = load_deck(second)
+    assert cached.problems[0].path == str(second)
+    assert cached.problems[0].line == 8
+
+
+def test_bytes_loader_reports_position_of_invalid_utf8() -> None:
+    result = load_bytes(b"format = 1\n# caf\xc3\n")
+    assert (result.problems[0].line, result.problems[0].column) == (2, 6)

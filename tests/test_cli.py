@@ -1,0 +1,163 @@
+"""The authoring commands, run in-process and as a real process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from otsquiz.cli import main, schema_text
+from otsquiz.core.loader import load_deck
+from tests.conftest import BUNDLED, DATA, REPO
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "otsquiz", *args], capture_output=True, text=True, cwd=REPO, check=False
+    )
+
+
+def test_validate_prints_located_problems_and_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["validate", str(DATA / "unknown_key.toml"), str(DATA / "missing_id.toml")])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert f"{DATA / 'unknown_key.toml'}:11:1: error: unknown key 'promt' (did you mean 'prompt'?)" in out
+    assert out[-1] == "2 deck files checked: 2 errors, 1 warning"
+
+
+def test_validate_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(DATA / "missing_id.toml")]) == 0  # warnings only
+    assert main(["validate", str(DATA / "bom.toml")]) == 0
+    assert main(["validate", str(DATA / "empty.toml")]) == 1
+    assert main(["validate", str(DATA / "no-such-deck.toml")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as raised:
+        main(["validate"])
+    assert raised.value.code == 2
+
+
+def test_validate_json_has_the_contract_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--format", "json", str(DATA / "distractor_repeats_answer.toml")]) == 1
+    findings = json.loads(capsys.readouterr().out)
+    assert findings == [
+        {
+            "path": str(DATA / "distractor_repeats_answer.toml"),
+            "line": 13,
+            "column": 26,
+            "severity": "error",
+            "message": "a distractor repeats the answer",
+        }
+    ]
+
+
+def test_validate_a_folder_checks_every_deck_in_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(DATA / "duplicate_ids")]) == 1
+    assert "already used by" in capsys.readouterr().out
+
+
+def test_bundled_decks_validate_without_textual() -> None:
+    """The domain core never imports Textual: `validate` runs in a fresh interpreter without it."""
+    code = (
+        "import sys\n"
+        "from otsquiz.cli import main\n"
+        f"rc = main(['validate', {str(BUNDLED)!r}])\n"
+        "assert 'textual' not in sys.modules, 'textual was imported'\n"
+        "assert 'rich' not in sys.modules, 'rich was imported'\n"
+        "sys.exit(rc)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no problems" in result.stdout
+
+
+def test_fix_writes_missing_ids_and_touches_nothing_else(tmp_path: Path) -> None:
+    original = (
+        "\ufeff# my deck, with comments   \r\n"
+        'format = 1\r\n[deck]\r\nid = "mine"\r\ntitle = "Mine"\r\n\r\n'
+        '[[cards]]   # the first card\r\ntype = "typed"\r\nprompt = "What is the capital of Kazakhstan?"\r\n'
+        'answer   =   "Astana"\r\n\r\n'
+        '[[cards]]\r\nid = "capital-kazakhstan"\r\ntype = "truefalse"\r\nstatement = "x"\r\nanswer = true\r\n\r\n'
+        '[[cards]]\r\ntype = "cloze"\r\ntext = "Capital of {{Kazakhstan}}"\r\n'
+    )
+    deck = tmp_path / "mine.toml"
+    deck.write_bytes(original.encode())
+    result = run("fix", "--check", str(deck))
+    assert result.returncode == 1
+    assert 'would add id = "capital-kazakhstan-2" to cards[0]' in result.stdout
+    assert deck.read_bytes() == original.encode()
+
+    assert run("fix", str(deck)).returncode == 0
+    fixed = deck.read_bytes().decode()
+    expected = original.replace(
+        "[[cards]]   # the first card\r\n", '[[cards]]   # the first card\r\nid = "capital-kazakhstan-2"\r\n'
+    ).replace('[[cards]]\r\ntype = "cloze"', '[[cards]]\r\nid = "capital-kazakhstan-3"\r\ntype = "cloze"')
+    assert fixed == expected
+    assert load_deck(deck, use_cache=False).problems == []
+    # A second run has nothing left to do.
+    assert run("fix", "--check", str(deck)).returncode == 0
+
+
+def test_fix_refuses_a_file_that_is_not_toml(tmp_path: Path) -> None:
+    deck = tmp_path / "broken.toml"
+    deck.write_text("format = \n")
+    result = run("fix", str(deck))
+    assert result.returncode == 1
+    assert "cannot fix" in result.stderr
+    assert deck.read_text() == "format = \n"
+
+
+def test_new_writes_a_starter_deck_with_every_type_that_validates(tmp_path: Path) -> None:
+    path = tmp_path / "world-capitals.toml"
+    assert run("new", str(path)).returncode == 0
+    result = load_deck(path, use_cache=False)
+    assert result.problems == []
+    assert result.deck is not None and result.deck.deck.id == "world-capitals"
+    assert {card.type for card in result.deck.cards} == {
+        "basic",
+        "typed",
+        "choice",
+        "multi",
+        "truefalse",
+        "number",
+        "cloze",
+        "order",
+        "match",
+    }
+    first_line = path.read_text().splitlines()[0]
+    assert first_line.startswith("#:schema ") and first_line.endswith("otsquiz-deck.schema.json")
+    again = run("new", str(path))
+    assert again.returncode == 2 and "exists" in again.stderr
+
+
+def test_schema_is_printed_and_the_repository_copy_is_in_sync() -> None:
+    result = run("schema")
+    assert result.returncode == 0
+    schema = json.loads(result.stdout)
+    assert set(schema["properties"]) == {"format", "deck", "cards"}
+    assert schema["additionalProperties"] is False
+    assert (BUNDLED / "otsquiz-deck.schema.json").read_text() == schema_text(), (
+        "run: python -m otsquiz schema > decks/otsquiz-deck.schema.json"
+    )
+
+
+def test_bundled_decks_point_editors_at_the_schema() -> None:
+    for deck in sorted(BUNDLED.glob("*.toml")):
+        assert deck.read_text().splitlines()[0] == "#:schema ./otsquiz-deck.schema.json", deck.name
+
+
+def test_decks_lists_bundled_user_and_given_decks(otsquiz_home: Path) -> None:
+    user_decks = otsquiz_home / "decks"
+    user_decks.mkdir(parents=True)
+    (user_decks / "mine.toml").write_bytes((DATA / "bom.toml").read_bytes())
+    result = run("decks", str(DATA / "empty.toml"))
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:4] == ["ID", "TITLE", "CARDS", "TYPES"]
+    assert any(line.startswith("ots-founding ") for line in lines)
+    assert any(line.startswith("with-bom ") and "typed" in line for line in lines)
+    assert any("1 error" in line and "empty.toml" in line for line in lines)
