@@ -83,14 +83,14 @@ def _existing(paths: Sequence[str]) -> list[str]:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from otsquiz.core.loader import find_deck_files, load_decks
+    from otsquiz.core.library import find_deck_files, inspect_decks
     from otsquiz.core.problems import summary
 
     paths = _existing(args.paths)
     files = list(find_deck_files(paths))
     if not files:
         raise UsageError(f"no deck files (*.toml) in {', '.join(paths)}")
-    results = load_decks(files, use_cache=not args.no_cache)
+    results = inspect_decks(files, use_cache=not args.no_cache)
     problems = [problem for result in results for problem in result.problems]
     if args.format == "json":
         print(json.dumps([problem.to_json() for problem in problems], ensure_ascii=False, indent=2))
@@ -103,7 +103,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_fix(args: argparse.Namespace) -> int:
     from otsquiz.core.authoring import fix_ids
-    from otsquiz.core.loader import find_deck_files, toml
+    from otsquiz.core.library import find_deck_files
+    from otsquiz.core.loader import toml
 
     changed = 0
     failed = False
@@ -194,33 +195,25 @@ def _deck_sources(extra: Sequence[str]) -> list[Path]:
 
 
 def _cmd_decks(args: argparse.Namespace) -> int:
-    from otsquiz.core.loader import load_decks
+    from otsquiz.core.library import inspect_decks
 
-    results = load_decks(_deck_sources(args.paths))
     rows = []
-    for result in results:
-        if result.deck is None:
-            errors = sum(1 for p in result.problems if p.severity == "error")
-            rows.append(
-                (
-                    "-",
-                    f"({errors} error{'s' if errors != 1 else ''}: otsquiz validate {result.path})",
-                    "",
-                    "",
-                    result.path,
-                )
-            )
+    for deck in inspect_decks(_deck_sources(args.paths)):
+        if not deck.ok:
+            errors = sum(1 for p in deck.problems if p.severity == "error")
+            problems = f"({errors} error{'s' if errors != 1 else ''}: otsquiz validate {deck.path})"
+            rows.append(("-", problems, "", "", deck.path))
             continue
-        deck = result.deck
-        types = sorted({card.type for card in deck.cards})
-        rows.append((deck.deck.id, deck.deck.title, str(len(deck.cards)), ", ".join(types), result.path))
+        rows.append((deck.deck_id or "", deck.title, str(deck.cards), ", ".join(deck.types), deck.path))
     if not rows:
         print("No decks found.")
         return EXIT_OK
     header = ("ID", "TITLE", "CARDS", "TYPES", "PATH")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
     for row in [header, *rows]:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)) + "  " + row[4])
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)) + "  " + row[4]
+        )
     return EXIT_OK
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import pickle
 from pathlib import Path
@@ -23,26 +24,29 @@ from otsquiz.core import paths
 CACHE_FORMAT = 1
 
 
-def _key(data: bytes) -> str:
-    import pydantic
-
+def content_key(data: bytes) -> str:
+    """The key of a deck's content; cheap, and needs neither Pydantic nor a TOML parser."""
     from otsquiz import __version__
 
     digest = hashlib.sha256(data)
-    digest.update(f"|{CACHE_FORMAT}|{__version__}|{pydantic.VERSION}".encode())
+    digest.update(f"|{CACHE_FORMAT}|{__version__}".encode())
     return digest.hexdigest()
 
 
-def _entry(data: bytes) -> Path:
-    return paths.cache_dir() / "decks" / f"{_key(data)}.pickle"
+def _folder() -> Path:
+    return paths.cache_dir() / "decks"
+
+
+def _disabled() -> bool:
+    return bool(os.environ.get("OTSQUIZ_NO_CACHE"))
 
 
 def read(data: bytes) -> tuple[Any, list[Any]] | None:
-    """The cached (deck, problems) for this content, or None."""
-    if os.environ.get("OTSQUIZ_NO_CACHE"):
+    """The cached (deck or None, problems) for this content, or None on a miss."""
+    if _disabled():
         return None
     try:
-        with open(_entry(data), "rb") as file:
+        with open(_deck_entry(data), "rb") as file:
             deck, problems = pickle.load(file)
     except Exception:  # a missing, truncated or foreign entry is just a miss
         return None
@@ -50,16 +54,40 @@ def read(data: bytes) -> tuple[Any, list[Any]] | None:
 
 
 def write(data: bytes, deck: Any, problems: list[Any]) -> None:
-    if os.environ.get("OTSQUIZ_NO_CACHE"):
+    _write(_deck_entry(data), pickle.dumps((deck, problems), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def read_summary(key: str) -> dict[str, Any] | None:
+    """What ``otsquiz validate`` and ``otsquiz decks`` need of a deck, without loading it."""
+    if _disabled():
+        return None
+    try:
+        with open(_folder() / f"{key}.json", encoding="utf-8") as file:
+            summary = json.load(file)
+    except Exception:
+        return None
+    return summary if isinstance(summary, dict) else None
+
+
+def write_summary(key: str, summary: dict[str, Any]) -> None:
+    _write(_folder() / f"{key}.json", json.dumps(summary, ensure_ascii=False).encode())
+
+
+def _deck_entry(data: bytes) -> Path:
+    import pydantic  # a pickled deck is only good for the Pydantic that made it
+
+    return _folder() / f"{content_key(data)}-{pydantic.VERSION}.pickle"
+
+
+def _write(entry: Path, payload: bytes) -> None:
+    if _disabled():
         return
-    entry = _entry(data)
     temporary = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename, so that a reader never sees half an entry.
-        with open(temporary, "wb") as file:
-            pickle.dump((deck, problems), file, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.write_bytes(payload)
         os.replace(temporary, entry)
-    except (OSError, pickle.PicklingError):
+    except OSError:
         with contextlib.suppress(OSError):
             temporary.unlink()

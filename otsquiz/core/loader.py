@@ -4,16 +4,15 @@
 problems that keep it from loading, each with the path, the line and column
 of the offending key or value, a severity and a message. Validated decks are
 cached by content (see ``deck_cache``), so an unchanged deck is not parsed
-again.
+again. Loading many decks at once is ``library``'s work.
 """
 
 from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 try:  # the compiled tomli parses 3-4x faster than the standard library's tomllib
@@ -24,14 +23,8 @@ except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is the 
 from pydantic import ValidationError
 
 from otsquiz.core import deck_cache
-from otsquiz.core.models import (
-    CARD_MODELS,
-    CARD_TYPES,
-    MAX_CARDS,
-    MAX_FILE_BYTES,
-    Deck,
-    cross_card_issues,
-)
+from otsquiz.core.limits import MAX_CARDS, MAX_FILE_BYTES
+from otsquiz.core.models import CARD_MODELS, CARD_TYPES, Deck, cross_card_issues
 from otsquiz.core.problems import Problem, key_name
 from otsquiz.core.toml_positions import Positions, locate
 
@@ -45,32 +38,34 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
 
     @property
+    def deck_id(self) -> str | None:
+        return self.deck.deck.id if self.deck is not None else None
+
+    @property
     def ok(self) -> bool:
         return self.deck is not None and not any(p.severity == "error" for p in self.problems)
 
 
 def load_deck(path: str | os.PathLike[str], *, use_cache: bool = True) -> LoadResult:
     """Load one deck file; problems are returned, never raised."""
+    from otsquiz.core.library import read_deck_file
+
     name = str(path)
-    try:
-        size = os.stat(path).st_size
-        if size > MAX_FILE_BYTES:
-            return _fail(name, f"the file is {size:,} bytes; a deck may be at most {MAX_FILE_BYTES:,}")
-        with open(path, "rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
-    except IsADirectoryError:
-        return _fail(name, "is a folder, not a deck file")
-    except OSError as error:
-        return _fail(name, f"cannot read the file: {error.strerror or error}")
-    if len(data) > MAX_FILE_BYTES:  # grew since the stat
-        return _fail(name, f"a deck may be at most {MAX_FILE_BYTES:,} bytes")
+    data = read_deck_file(path)
+    if isinstance(data, Problem):
+        return LoadResult(name, None, [data])
+    return load_file_bytes(data, name, use_cache=use_cache)
+
+
+def load_file_bytes(data: bytes, path: str, *, use_cache: bool = True) -> LoadResult:
+    """Load the bytes of a deck file, through the cache of validated decks."""
     if use_cache:
         cached = deck_cache.read(data)
         if cached is not None:
             deck, problems = cached
-            return LoadResult(name, deck, [_relocate(p, name) for p in problems])
-    result = load_bytes(data, name)
-    if use_cache and result.deck is not None:
+            return LoadResult(path, deck, [_relocate(p, path) for p in problems])
+    result = load_bytes(data, path)
+    if use_cache:
         deck_cache.write(data, result.deck, result.problems)
     return result
 
@@ -286,46 +281,3 @@ def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
 def _relocate(problem: Problem, path: str) -> Problem:
     """A cached problem, printed with the path the deck was opened by this time."""
     return Problem(path, problem.line, problem.column, problem.severity, problem.message, problem.key)
-
-
-def find_deck_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    """The deck files named, with folders searched recursively, in a stable order."""
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob(f"*{DECK_SUFFIX}") if p.is_file())
-        else:
-            yield path
-
-
-def load_decks(paths: Iterable[str | os.PathLike[str]], *, use_cache: bool = True) -> list[LoadResult]:
-    """Load many decks; a deck id used by two files is an error naming both."""
-    results = [load_deck(path, use_cache=use_cache) for path in find_deck_files(paths)]
-    first_by_id: dict[str, LoadResult] = {}
-    for result in results:
-        if result.deck is None:
-            continue
-        deck_id = result.deck.deck.id
-        first = first_by_id.setdefault(deck_id, result)
-        if first is not result:
-            where = _deck_id_position(result.path)
-            result.problems.append(
-                Problem(
-                    result.path,
-                    where.line if where else None,
-                    where.column if where else None,
-                    "error",
-                    f"deck id '{deck_id}' is already used by {first.path}",
-                    "deck.id",
-                )
-            )
-            result.deck = None
-    return results
-
-
-def _deck_id_position(path: str) -> Any:
-    try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
-    return locate(text).value(("deck", "id"))

@@ -30,10 +30,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from otsquiz.core.limits import MAX_CARDS, MAX_TEXT
+
 FORMAT_VERSION = 1
-MAX_TEXT = 4_000
-MAX_CARDS = 200_000
-MAX_FILE_BYTES = 32 * 1024 * 1024
 
 # Terminal escape sequences and other control characters must never reach the
 # screen from a deck; newlines and tabs are ordinary text.

@@ -1,0 +1,180 @@
+"""The decks a learner has: finding deck files, and loading or summarising many at once.
+
+``inspect_decks`` answers what ``otsquiz validate`` and ``otsquiz decks``
+need (problems, id, title, card count) from a small summary cached by
+content, so on an unchanged collection they import neither Pydantic nor a
+TOML parser. ``load_decks`` gives the validated decks themselves. Both
+report a deck id used by two files as an error naming both.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from otsquiz.core import deck_cache
+from otsquiz.core.limits import MAX_FILE_BYTES
+from otsquiz.core.problems import Problem
+
+if TYPE_CHECKING:
+    from otsquiz.core.loader import LoadResult
+
+DECK_SUFFIX = ".toml"
+
+
+def find_deck_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """The deck files named, with folders searched recursively, in a stable order."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob(f"*{DECK_SUFFIX}") if p.is_file())
+        else:
+            yield path
+
+
+def read_deck_file(path: str | os.PathLike[str]) -> bytes | Problem:
+    """The bytes of a deck file, or the problem that keeps it from being read."""
+    name = str(path)
+    try:
+        size = os.stat(path).st_size
+        if size > MAX_FILE_BYTES:
+            return _problem(name, f"the file is {size:,} bytes; a deck may be at most {MAX_FILE_BYTES:,}")
+        with open(path, "rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        return _problem(name, "is a folder, not a deck file")
+    except OSError as error:
+        return _problem(name, f"cannot read the file: {error.strerror or error}")
+    if len(data) > MAX_FILE_BYTES:  # it grew since the stat
+        return _problem(name, f"a deck may be at most {MAX_FILE_BYTES:,} bytes")
+    return data
+
+
+@dataclass(slots=True)
+class DeckSummary:
+    path: str
+    deck_id: str | None
+    title: str = ""
+    cards: int = 0
+    types: tuple[str, ...] = ()
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.deck_id is not None and not any(p.severity == "error" for p in self.problems)
+
+
+def inspect_deck(path: str | os.PathLike[str], *, use_cache: bool = True) -> DeckSummary:
+    name = str(path)
+    data = read_deck_file(path)
+    if isinstance(data, Problem):
+        return DeckSummary(name, None, problems=[data])
+    key = deck_cache.content_key(data)
+    cached = deck_cache.read_summary(key) if use_cache else None
+    if cached is not None:
+        try:
+            return _summary_from_json(name, cached)
+        except (KeyError, TypeError, ValueError):
+            pass  # an entry from another version or a damaged file: rebuild it
+    from otsquiz.core.loader import load_file_bytes
+
+    result = load_file_bytes(data, name, use_cache=use_cache)
+    deck = result.deck
+    summary = DeckSummary(
+        name,
+        result.deck_id,
+        deck.deck.title if deck else "",
+        len(deck.cards) if deck else 0,
+        tuple(sorted({card.type for card in deck.cards})) if deck else (),
+        result.problems,
+    )
+    if use_cache:
+        deck_cache.write_summary(key, _summary_to_json(summary))
+    return summary
+
+
+def _summary_to_json(summary: DeckSummary) -> dict[str, object]:
+    return {
+        "deck_id": summary.deck_id,
+        "title": summary.title,
+        "cards": summary.cards,
+        "types": list(summary.types),
+        "problems": [[p.line, p.column, p.severity, p.message, p.key] for p in summary.problems],
+    }
+
+
+def _summary_from_json(path: str, data: dict[str, object]) -> DeckSummary:
+    problems = [
+        Problem(path, line, column, severity, message, key)
+        for line, column, severity, message, key in data["problems"]
+    ]  # type: ignore[union-attr]
+    return DeckSummary(
+        path,
+        data["deck_id"],  # type: ignore[arg-type]
+        str(data["title"]),
+        int(data["cards"]),  # type: ignore[call-overload]
+        tuple(data["types"]),  # type: ignore[arg-type]
+        problems,
+    )
+
+
+def inspect_decks(paths: Iterable[str | os.PathLike[str]], *, use_cache: bool = True) -> list[DeckSummary]:
+    summaries = [inspect_deck(path, use_cache=use_cache) for path in find_deck_files(paths)]
+    for summary in _duplicates(summaries):
+        summary.deck_id = None
+    return summaries
+
+
+def load_decks(paths: Iterable[str | os.PathLike[str]], *, use_cache: bool = True) -> list[LoadResult]:
+    from otsquiz.core.loader import load_deck
+
+    results = [load_deck(path, use_cache=use_cache) for path in find_deck_files(paths)]
+    for result in _duplicates(results):
+        result.deck = None
+    return results
+
+
+class _Loaded(Protocol):
+    path: str
+    problems: list[Problem]
+
+    @property
+    def deck_id(self) -> str | None: ...
+
+
+def _duplicates(results: Sequence[_Loaded]) -> list[_Loaded]:
+    """Add an error to each deck whose id an earlier file already uses; return those decks."""
+    first_by_id: dict[str, _Loaded] = {}
+    duplicates = []
+    for result in results:
+        deck_id = result.deck_id
+        if deck_id is None:
+            continue
+        first = first_by_id.setdefault(deck_id, result)
+        if first is result:
+            continue
+        line, column = _deck_id_position(result.path)
+        message = f"deck id '{deck_id}' is already used by {first.path}"
+        result.problems.append(Problem(result.path, line, column, "error", message, "deck.id"))
+        duplicates.append(result)
+    return duplicates
+
+
+def _deck_id_position(path: str) -> tuple[int | None, int | None]:
+    from otsquiz.core.toml_positions import locate
+
+    data = read_deck_file(path)
+    if isinstance(data, Problem):
+        return None, None
+    try:
+        where = locate(data.decode("utf-8-sig")).value(("deck", "id"))
+    except UnicodeDecodeError:
+        return None, None
+    return (where.line, where.column) if where else (None, None)
+
+
+def _problem(path: str, message: str) -> Problem:
+    return Problem(path, None, None, "error", message)
