@@ -13,10 +13,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from otsquiz import __version__
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+CARD_TYPE_NAMES = ("basic", "typed", "choice", "multi", "truefalse", "number", "cloze", "order", "match")
 
 
 class UsageError(Exception):
@@ -32,6 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"otsquiz: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except CommandError as error:
+        print(f"otsquiz: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -42,37 +47,92 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    # --profile works on every command, before or after its name.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--profile",
+        default=argparse.SUPPRESS,
+        metavar="NAME",
+        help="whose progress to use (created on first use; default: 'default')",
+    )
     parser = argparse.ArgumentParser(
         prog="otsquiz",
         description="Study decks of facts in the terminal, with spaced repetition.",
+        parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"otsquiz {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    validate = commands.add_parser("validate", help="check deck files and report every problem")
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help, description=help, parents=[common])
+
+    study = command("study", "study with spaced repetition: due reviews, then new cards")
+    study.add_argument(
+        "decks", nargs="*", metavar="DECK", help="deck ids or deck files/folders (default: all)"
+    )
+    study.add_argument("--plain", action="store_true", help="line by line on stdin/stdout, without the app")
+    study.add_argument("--count", type=_positive, metavar="N", help="at most N questions")
+    study.set_defaults(handler=_cmd_study)
+
+    drill = command("drill", "a quick quiz: N questions, scored; the schedule is not changed")
+    drill.add_argument(
+        "decks", nargs="*", metavar="DECK", help="deck ids or deck files/folders (default: all)"
+    )
+    drill.add_argument("--plain", action="store_true", help="line by line on stdin/stdout, without the app")
+    drill.add_argument(
+        "--count", type=_positive, default=10, metavar="N", help="how many questions (default 10)"
+    )
+    drill.add_argument(
+        "--type",
+        action="append",
+        choices=CARD_TYPE_NAMES,
+        metavar="TYPE",
+        dest="types",
+        help=f"only cards of this type; repeat for more ({', '.join(CARD_TYPE_NAMES)})",
+    )
+    drill.add_argument("--seed", metavar="SEED", help="the same questions in the same order on every machine")
+    drill.add_argument("--no-feedback", action="store_true", help="verdicts only at the end, as in a test")
+    drill.add_argument("--timer", type=_positive, metavar="SECONDS", help="seconds per question (in the app)")
+    drill.set_defaults(handler=_cmd_drill)
+
+    stats = command("stats", "show progress: reviews, due cards, retention, streaks")
+    stats.add_argument("--json", action="store_true", help="machine-readable output")
+    stats.set_defaults(handler=_cmd_stats)
+
+    validate = command("validate", "check deck files and report every problem")
     validate.add_argument("paths", nargs="+", metavar="PATH", help="deck files or folders")
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.add_argument("--no-cache", action="store_true", help="parse every deck afresh")
     validate.set_defaults(handler=_cmd_validate)
 
-    fix = commands.add_parser("fix", help="write missing card ids into deck files")
+    fix = command("fix", "write missing card ids into deck files")
     fix.add_argument("paths", nargs="+", metavar="PATH", help="deck files or folders")
     fix.add_argument(
         "--check", action="store_true", help="report what would change; exit 1 if anything would"
     )
     fix.set_defaults(handler=_cmd_fix)
 
-    new = commands.add_parser("new", help="write a starter deck that shows every card type")
+    new = command("new", "write a starter deck that shows every card type")
     new.add_argument("path", metavar="PATH", help="the deck file to create")
     new.set_defaults(handler=_cmd_new)
 
-    schema = commands.add_parser("schema", help="print the JSON Schema of a deck file")
+    schema = command("schema", "print the JSON Schema of a deck file")
     schema.set_defaults(handler=_cmd_schema)
 
-    decks = commands.add_parser("decks", help="list the decks found")
+    decks = command("decks", "list the decks found")
     decks.add_argument("paths", nargs="*", metavar="PATH", help="more deck files or folders")
     decks.set_defaults(handler=_cmd_decks)
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def _existing(paths: Sequence[str]) -> list[str]:
@@ -221,3 +281,131 @@ def _cmd_home(args: argparse.Namespace) -> int:
     # Until the terminal app lands, `otsquiz` alone shows what there is to study.
     args.paths = []
     return _cmd_decks(args)
+
+
+# ---------------------------------------------------------------- studying
+
+
+def _profile_name(args: argparse.Namespace) -> str:
+    return getattr(args, "profile", None) or "default"
+
+
+def _open_store() -> Any:
+    """The progress store; a corrupt or newer database ends the command with its message."""
+    from otsquiz.core.store import Store, StoreError
+
+    try:
+        return Store.open()
+    except StoreError as error:
+        raise CommandError(str(error)) from error
+
+
+class CommandError(Exception):
+    """A failure the user can act on (exit code 1), e.g. a damaged progress database."""
+
+
+def _collection(selectors: Sequence[str]) -> list[Any]:
+    """The decks to use: all of them, or those named by id or path; decks with problems are left out."""
+    from otsquiz.core.library import load_decks
+
+    paths = [selector for selector in selectors if os.path.exists(selector)]
+    ids = [selector for selector in selectors if selector not in paths]
+    results = load_decks(_deck_sources(paths))
+    broken = [result for result in results if not result.ok]
+    for result in broken:
+        errors = [p for p in result.problems if p.severity == "error"]
+        print(
+            f"otsquiz: skipping {result.path} ({len(errors)} problem(s); see `otsquiz validate {result.path}`)",
+            file=sys.stderr,
+        )
+    decks = [result.deck for result in results if result.ok and result.deck is not None]
+    if ids:
+        known = {deck.deck.id for deck in decks}
+        unknown = [deck_id for deck_id in ids if deck_id not in known]
+        if unknown:
+            raise UsageError(f"no deck with id {', '.join(unknown)} (see `otsquiz decks`)")
+        decks = [deck for deck in decks if deck.deck.id in ids]
+    elif paths:
+        given = {str(Path(p)) for p in paths}
+        decks = [
+            r.deck
+            for r in results
+            if r.ok and r.deck is not None and any(r.path.startswith(g) for g in given)
+        ]
+    if not decks:
+        raise UsageError("no decks to study")
+    return decks
+
+
+def _run_session(args: argparse.Namespace, mode: str) -> int:
+    from otsquiz.core.session import Session
+
+    decks = _collection(args.decks)
+    if not args.plain and sys.stdin.isatty() and sys.stdout.isatty():
+        from otsquiz.tui.app import run_app  # deferred: only the app needs Textual
+
+        return run_app(profile=_profile_name(args), mode=mode, decks=decks, args=args)
+    from otsquiz.plain import PlainRunner
+
+    with _open_store() as store:
+        profile = store.profile(_profile_name(args))
+        session = Session(
+            store,
+            profile,
+            decks,
+            mode=mode,  # type: ignore[arg-type]
+            count=args.count,
+            types=getattr(args, "types", None),
+            seed=getattr(args, "seed", None),
+            feedback=not getattr(args, "no_feedback", False),
+        )
+        PlainRunner(session).run()
+    return EXIT_OK
+
+
+def _cmd_study(args: argparse.Namespace) -> int:
+    return _run_session(args, "study")
+
+
+def _cmd_drill(args: argparse.Namespace) -> int:
+    return _run_session(args, "drill")
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from otsquiz.core.library import load_decks
+
+    decks = [r.deck for r in load_decks(_deck_sources([])) if r.ok and r.deck is not None]
+    with _open_store() as store:
+        profile = store.profile(_profile_name(args))
+        report = store.stats(profile.id, {deck.deck.id: [s.key for s in deck.expand()] for deck in decks})
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK
+    print(format_stats(report))
+    return EXIT_OK
+
+
+def format_stats(report: dict[str, Any]) -> str:
+    lines = [f"Profile: {report['profile']}    reviews: {report['reviews_total']}"]
+    streak = report.get("streak") or {}
+    if streak:
+        lines.append(f"Study streak: {streak.get('current', 0)} day(s), longest {streak.get('longest', 0)}")
+    retention = (report.get("retention") or {}).get("rate")
+    if retention is not None:
+        lines.append(f"True retention (30 days): {retention:.0%}")
+    lines.append("")
+    header = ("DECK", "CARDS", "REVIEWED", "DUE", "MASTERED")
+    rows = [
+        (d["id"], str(d["cards"]), str(d["reviewed"]), str(d["due"]), f"{d.get('mastery', 0):.0%}")
+        for d in report["decks"]
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    leeches = report.get("leeches") or []
+    if leeches:
+        lines.append("")
+        lines.append(f"Leeches ({len(leeches)}): cards forgotten 8 times or more")
+        for leech in leeches:
+            lines.append(f"  {leech['deck']}/{leech['card']}")
+    return "\n".join(lines)

@@ -1,0 +1,597 @@
+"""A study or drill session, independent of any user interface.
+
+The terminal app and the plain line mode both drive this class, so they
+behave alike: ``current`` is the question to show, ``submit`` (or ``rate``
+for self-rated cards) judges the answer, schedules the card and commits the
+answer to the store before the next question is chosen. ``overrule`` and
+``undo`` change the last answer; ``summary`` reports the session.
+
+Two modes: ``study`` follows the FSRS schedule (due reviews, then new cards);
+``drill`` asks N questions drawn from the chosen decks, scores them and
+records them, but never changes the schedule.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from otsquiz.core import answers
+from otsquiz.core.models import (
+    BasicCard,
+    ChoiceCard,
+    ClozeCard,
+    Deck,
+    MatchCard,
+    MultiCard,
+    NumberCard,
+    OrderCard,
+    StudyCard,
+    TrueFalseCard,
+    TypedCard,
+)
+from otsquiz.core.scheduling import CardState, Grade, Scheduler, build_queue, grade_for
+from otsquiz.core.store import Profile, Store
+
+Mode = Literal["study", "drill"]
+# How the learner answers: the app and the plain mode pick their input from this.
+Kind = Literal["self", "text", "number", "choice", "multi", "truefalse", "order", "match"]
+# A learning card due again within this many seconds comes back in this session.
+LEARN_AHEAD_SECONDS = 20 * 60
+GAP_MARK = "[...]"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question as shown: the card, its text and its (shuffled) options."""
+
+    study: StudyCard
+    kind: Kind
+    text: str  # the prompt, statement, or cloze text with this gap blanked
+    options: tuple[str, ...] = ()  # choice/multi: options; order: shuffled items; match: shuffled right items
+    lefts: tuple[str, ...] = ()  # match: the left items, in deck order
+    hint: str = ""
+    unit: str = ""  # number cards
+
+    @property
+    def card(self) -> Any:
+        return self.study.card
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    title: str
+    url: str | None
+
+
+@dataclass(slots=True)
+class Outcome:
+    """The verdict on one answer, with what the app shows after it."""
+
+    question: Question
+    given: str  # the answer as the learner gave it, in words
+    correct: bool
+    exact: bool
+    grade: Grade
+    expected: str  # the exact answer, as written in the deck
+    forgiven: tuple[str, ...] = ()
+    hinted: bool = False
+    review_id: int | None = None
+    overruled: bool = False
+    seconds: float = 0.0
+
+    @property
+    def verdict(self) -> str:
+        if self.question.kind == "self":
+            return "rated"
+        return "correct" if self.correct else "wrong"
+
+
+@dataclass(slots=True)
+class Summary:
+    mode: Mode
+    questions: int
+    correct: int
+    best_streak: int
+    seconds: float
+    missed: list[Outcome]
+    next_due: datetime | None
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.questions if self.questions else 0.0
+
+
+@dataclass(slots=True)
+class _Tally:
+    answered: int = 0
+    correct: int = 0
+    streak: int = 0
+    best_streak: int = 0
+
+
+@dataclass(slots=True)
+class _Answered:
+    """What undo needs to put back."""
+
+    outcome: Outcome
+    tally: _Tally
+    previous: CardState | None
+    when: datetime
+
+
+class SessionError(Exception):
+    """A request the session cannot honour (nothing to undo, no question open)."""
+
+
+class Session:
+    def __init__(
+        self,
+        store: Store,
+        profile: Profile,
+        decks: Sequence[Deck],
+        *,
+        mode: Mode = "study",
+        count: int | None = None,
+        types: Iterable[str] | None = None,
+        seed: int | str | None = None,
+        feedback: bool = True,
+        clock: Callable[[], datetime] = _now,
+    ) -> None:
+        self.store = store
+        self.profile = profile
+        self.decks = {deck.deck.id: deck for deck in decks}
+        self.mode: Mode = mode
+        self.feedback = feedback
+        self.seed = seed
+        self.clock = clock
+        self.scheduler = Scheduler(profile.settings.desired_retention)
+        self._types = frozenset(types) if types else None
+        self._indexes: dict[str, answers.AnswerIndex] = {}
+        self._random = random.Random(seed)
+        self._tally = _Tally()
+        self._history: list[_Answered] = []
+        self._hinted = False
+        self._started = time.monotonic()
+        self._shown = time.monotonic()
+        self._finished = False
+        now = clock()
+        self._queue: list[StudyCard] = self._build(count, now)
+        self.total = len(self._queue)
+        self.session_id = store.start_session(
+            profile.id,
+            mode,
+            list(self.decks),
+            settings={"count": count, "types": sorted(self._types or ()), "seed": seed, "feedback": feedback},
+            when=now,
+        )
+        self._question = self._ask(self._queue[0]) if self._queue else None
+
+    # ------------------------------------------------------------ the queue
+
+    def _cards(self) -> list[StudyCard]:
+        cards = [study for deck in self.decks.values() for study in deck.expand()]
+        if self._types is not None:
+            cards = [study for study in cards if study.type in self._types]
+        return cards
+
+    def _build(self, count: int | None, now: datetime) -> list[StudyCard]:
+        cards = self._cards()
+        if self.mode == "drill":
+            # The same seed draws the same questions in the same order on every machine.
+            cards.sort(key=lambda study: (study.deck_id, study.position, study.key))
+            drawn = self._random.sample(cards, k=min(count or 20, len(cards)))
+            return drawn
+        states = self.store.states(self.profile.id, list(self.decks))
+        by_key = {(study.deck_id, study.key): study for study in cards}
+        settings = self.profile.settings
+        queue = build_queue(
+            [(study.deck_id, study.key, study.note) for study in cards],
+            states,
+            now,
+            new_per_day=settings.new_per_day,
+            new_done_today=self.store.new_introduced_today(self.profile.id, now),
+            notes_seen_today=self.store.notes_seen_today(self.profile.id, now),
+            limit=count,
+            scheduler=self.scheduler,
+        )
+        return [by_key[(deck_id, key)] for deck_id, key, _ in queue]
+
+    @property
+    def current(self) -> Question | None:
+        return self._question
+
+    @property
+    def done(self) -> int:
+        return self._tally.answered
+
+    @property
+    def remaining(self) -> int:
+        return len(self._queue)
+
+    @property
+    def score(self) -> int:
+        return self._tally.correct
+
+    @property
+    def streak(self) -> int:
+        return self._tally.streak
+
+    @property
+    def best_streak(self) -> int:
+        return self._tally.best_streak
+
+    @property
+    def last(self) -> Outcome | None:
+        return self._history[-1].outcome if self._history else None
+
+    # ------------------------------------------------------------ asking
+
+    def _ask(self, study: StudyCard) -> Question:
+        self._hinted = False
+        self._shown = time.monotonic()
+        card = study.card
+        shuffle = self._shuffler(study)
+        if isinstance(card, BasicCard):
+            text = card.answer if study.reverse else card.prompt
+            return Question(study, "self", text, hint=card.hint)
+        if isinstance(card, TypedCard):
+            return Question(study, "text", card.prompt, hint=card.hint)
+        if isinstance(card, NumberCard):
+            return Question(study, "number", card.prompt, hint=card.hint, unit=card.unit)
+        if isinstance(card, ClozeCard):
+            gap = study.gap
+            assert gap is not None
+            return Question(study, "text", _blank(card, gap.index), hint=card.hint)
+        if isinstance(card, ChoiceCard):
+            return Question(
+                study, "choice", card.prompt, shuffle([card.answer, *card.distractors]), hint=card.hint
+            )
+        if isinstance(card, MultiCard):
+            return Question(
+                study, "multi", card.prompt, shuffle([*card.answers, *card.distractors]), hint=card.hint
+            )
+        if isinstance(card, TrueFalseCard):
+            return Question(study, "truefalse", card.statement, hint=card.hint)
+        if isinstance(card, OrderCard):
+            return Question(
+                study, "order", card.prompt, _shuffled_not_solved(shuffle, card.items), hint=card.hint
+            )
+        if isinstance(card, MatchCard):
+            lefts = tuple(left for left, _ in card.pairs)
+            rights = _shuffled_not_solved(shuffle, [right for _, right in card.pairs])
+            return Question(study, "match", card.prompt, rights, lefts, hint=card.hint)
+        raise TypeError(f"unknown card type {card!r}")
+
+    def _shuffler(self, study: StudyCard) -> Callable[[Sequence[str]], tuple[str, ...]]:
+        # With a seed, each question's options are shuffled the same way everywhere.
+        rng = (
+            random.Random(f"{self.seed}:{study.deck_id}:{study.key}")
+            if self.seed is not None
+            else self._random
+        )
+
+        def shuffle(items: Sequence[str]) -> tuple[str, ...]:
+            result = list(items)
+            rng.shuffle(result)
+            return tuple(result)
+
+        return shuffle
+
+    def take_hint(self) -> str:
+        """The hint of the current question; taking it makes a right answer count as Hard."""
+        question = self._require_question()
+        if question.hint:
+            self._hinted = True
+        return question.hint
+
+    @property
+    def hinted(self) -> bool:
+        return self._hinted
+
+    def source(self, study: StudyCard) -> Source | None:
+        reference = study.card.source
+        if not reference:
+            return None
+        for source in self.decks[study.deck_id].deck.sources:
+            if source.id == reference:
+                return Source(source.title, source.url)
+        return Source(reference, reference)
+
+    # ------------------------------------------------------------ answering
+
+    def submit(self, response: Any) -> Outcome:
+        """Judge an answer to the current (auto-graded) question, commit it, and move on.
+
+        ``response`` depends on the question's kind: ``text``/``number``: str;
+        ``choice``: the option's index; ``multi``: a set of option indexes;
+        ``truefalse``: bool; ``order``: the option indexes in the order given;
+        ``match``: for each left item in order, the index of its right option.
+        """
+        question = self._require_question()
+        if question.kind == "self":
+            raise SessionError("a self-rated card is answered with rate()")
+        given, correct, exact, forgiven, expected = self._judge(question, response)
+        grade = grade_for(correct, exact, self._hinted)
+        return self._commit(question, given, correct, exact, forgiven, expected, grade)
+
+    def rate(self, grade: Grade) -> Outcome:
+        """Answer a self-rated (basic) card with the learner's own grade."""
+        question = self._require_question()
+        if question.kind != "self":
+            raise SessionError("only self-rated cards are rated")
+        card = question.card
+        expected = card.prompt if question.study.reverse else card.answer
+        correct = grade != Grade.AGAIN
+        return self._commit(question, grade.name.lower(), correct, correct, (), expected, Grade(grade))
+
+    def _judge(self, question: Question, response: Any) -> tuple[str, bool, bool, tuple[str, ...], str]:
+        card = question.card
+        deck = self.decks[question.study.deck_id]
+        if question.kind == "text":
+            given = str(response)
+            if isinstance(card, ClozeCard):
+                gap = question.study.gap
+                assert gap is not None
+                expected, accept, strict = gap.answer, card.accept.get(gap.answer, []), False
+            else:
+                expected, accept, strict = card.answer, card.accept, card.strict
+            verdict = answers.check(
+                given,
+                expected,
+                accept,
+                language=deck.deck.language,
+                strict=strict,
+                others=self._index(deck),
+            )
+            correct = verdict.correct
+            if correct and deck.deck.strict_diacritics and "diacritics" in verdict.forgiven:
+                correct = False  # the deck asks for the diacritics
+            return given, correct, verdict.exact and correct, verdict.forgiven if correct else (), expected
+        if question.kind == "number":
+            given = str(response)
+            verdict = answers.check_number(given, card.answer, card.tolerance)
+            expected = f"{card.answer:g}" if isinstance(card.answer, float) else str(card.answer)
+            return given, verdict.correct, verdict.exact, (), f"{expected} {card.unit}".strip()
+        if question.kind == "truefalse":
+            given = "true" if response else "false"
+            correct = bool(response) is card.answer
+            return given, correct, correct, (), "true" if card.answer else "false"
+        options = question.options
+        if question.kind == "choice":
+            index = int(response)
+            given = options[index] if 0 <= index < len(options) else str(response)
+            correct = given == card.answer and 0 <= index < len(options)
+            return given, correct, correct, (), card.answer
+        if question.kind == "multi":
+            chosen = {options[i] for i in response if 0 <= i < len(options)}
+            correct = chosen == set(card.answers)
+            given = ", ".join(option for option in options if option in chosen) or "(nothing)"
+            return given, correct, correct, (), ", ".join(card.answers)
+        if question.kind == "order":
+            given_items = [options[i] for i in response if 0 <= i < len(options)]
+            correct = given_items == list(card.items)
+            return " → ".join(given_items), correct, correct, (), " → ".join(card.items)
+        if question.kind == "match":
+            chosen = [options[i] if i is not None and 0 <= i < len(options) else "?" for i in response]
+            correct = len(chosen) == len(card.pairs) and all(
+                right == pair[1] for right, pair in zip(chosen, card.pairs, strict=True)
+            )
+            given = "; ".join(
+                f"{left} → {right}" for left, right in zip(question.lefts, chosen, strict=False)
+            )
+            expected = "; ".join(f"{left} → {right}" for left, right in card.pairs)
+            return given, correct, correct, (), expected
+        raise SessionError(f"unknown question kind {question.kind}")
+
+    def _index(self, deck: Deck) -> answers.AnswerIndex:
+        index = self._indexes.get(deck.deck.id)
+        if index is None:
+            index = self._indexes[deck.deck.id] = answers.AnswerIndex(
+                deck.answer_texts(), language=deck.deck.language
+            )
+        return index
+
+    def _commit(
+        self,
+        question: Question,
+        given: str,
+        correct: bool,
+        exact: bool,
+        forgiven: tuple[str, ...],
+        expected: str,
+        grade: Grade,
+    ) -> Outcome:
+        study = question.study
+        now = self.clock()
+        seconds = time.monotonic() - self._shown
+        previous = self._state(study) if self.mode == "study" else None
+        new_state = (
+            self.scheduler.review(previous, study.deck_id, study.key, grade, now)
+            if self.mode == "study"
+            else None
+        )
+        outcome = Outcome(
+            question, given, correct, exact, grade, expected, forgiven, self._hinted, seconds=seconds
+        )
+        # The answer is durable before anything else moves: the store commits it.
+        outcome.review_id = self.store.record(
+            self.profile.id,
+            session_id=self.session_id,
+            mode=self.mode,
+            deck_id=study.deck_id,
+            card_key=study.key,
+            answer=given,
+            verdict=outcome.verdict,
+            exact=exact,
+            rating=int(grade),
+            ms=round(seconds * 1000),
+            new_state=new_state,
+            when=now,
+        )
+        self._history.append(_Answered(outcome, _Tally(**_fields(self._tally)), previous, now))
+        self._count(correct)
+        self._queue.pop(0)
+        if new_state is not None and (new_state.due - now).total_seconds() <= LEARN_AHEAD_SECONDS:
+            self._queue.append(study)  # still learning: it comes back in this session
+        self._question = self._ask(self._queue[0]) if self._queue else None
+        return outcome
+
+    def _state(self, study: StudyCard) -> CardState | None:
+        return self.store.state(self.profile.id, study.deck_id, study.key)
+
+    def _count(self, correct: bool) -> None:
+        tally = self._tally
+        tally.answered += 1
+        if correct:
+            tally.correct += 1
+            tally.streak += 1
+            tally.best_streak = max(tally.best_streak, tally.streak)
+        else:
+            tally.streak = 0
+
+    def _require_question(self) -> Question:
+        if self._question is None:
+            raise SessionError("the session has no question left")
+        return self._question
+
+    # ------------------------------------------------------------ changing one's mind
+
+    def overrule(self) -> Outcome:
+        """Reverse the verdict on the last answer ("I was right" / "count it wrong")."""
+        if not self._history:
+            raise SessionError("there is no answer to overrule")
+        answered = self._history[-1]
+        outcome = answered.outcome
+        if outcome.question.kind == "self":
+            raise SessionError("a self-rated card is not overruled; undo it and rate it again")
+        correct = not outcome.correct
+        grade = grade_for(correct, True, outcome.hinted) if correct else Grade.AGAIN
+        study = outcome.question.study
+        new_state = (
+            self.scheduler.review(answered.previous, study.deck_id, study.key, grade, answered.when)
+            if self.mode == "study"
+            else None
+        )
+        assert outcome.review_id is not None
+        review_id = self.store.overrule(outcome.review_id, int(grade), new_state, when=self.clock())
+        revised = Outcome(
+            outcome.question,
+            outcome.given,
+            correct,
+            correct,
+            grade,
+            outcome.expected,
+            (),
+            outcome.hinted,
+            review_id,
+            overruled=not outcome.overruled,
+            seconds=outcome.seconds,
+        )
+        self._tally = _Tally(**_fields(answered.tally))
+        self._count(correct)
+        # A card that was queued again only because it was wrong no longer needs to be.
+        if self.mode == "study":
+            self._drop_requeued(study)
+            if (
+                new_state is not None
+                and (new_state.due - answered.when).total_seconds() <= LEARN_AHEAD_SECONDS
+            ):
+                self._queue.append(study)
+            self._question = self._ask(self._queue[0]) if self._queue else None
+        self._history[-1] = _Answered(revised, answered.tally, answered.previous, answered.when)
+        return revised
+
+    def undo(self) -> Question:
+        """Take back the last answer: its card is as before and is asked again."""
+        if not self._history:
+            raise SessionError("there is no answer to undo")
+        answered = self._history.pop()
+        assert answered.outcome.review_id is not None
+        self.store.undo(answered.outcome.review_id, when=self.clock())
+        study = answered.outcome.question.study
+        self._drop_requeued(study)
+        self._tally = answered.tally
+        self._queue.insert(0, study)
+        self._question = self._ask(study)
+        return self._question
+
+    def _drop_requeued(self, study: StudyCard) -> None:
+        for index in range(len(self._queue) - 1, -1, -1):
+            if self._queue[index] is study:
+                del self._queue[index]
+                return
+
+    # ------------------------------------------------------------ the end
+
+    def summary(self) -> Summary:
+        """Finish the session (recorded once) and report it."""
+        seconds = time.monotonic() - self._started
+        if not self._finished:
+            self.store.finish_session(
+                self.session_id,
+                questions=self._tally.answered,
+                correct=self._tally.correct,
+                best_streak=self._tally.best_streak,
+                seconds=seconds,
+                when=self.clock(),
+            )
+            self._finished = True
+        missed = [answered.outcome for answered in self._history if not answered.outcome.correct]
+        return Summary(
+            self.mode,
+            self._tally.answered,
+            self._tally.correct,
+            self._tally.best_streak,
+            seconds,
+            missed,
+            self._next_due(),
+        )
+
+    def _next_due(self) -> datetime | None:
+        states = self.store.states(self.profile.id, list(self.decks))
+        now = self.clock()
+        future = [state.due for state in states.values() if state.due > now]
+        return min(future) if future else None
+
+
+def _fields(tally: _Tally) -> dict[str, int]:
+    return {
+        "answered": tally.answered,
+        "correct": tally.correct,
+        "streak": tally.streak,
+        "best_streak": tally.best_streak,
+    }
+
+
+def _blank(card: ClozeCard, index: int) -> str:
+    """The cloze text with gap ``index`` blanked (or showing its hint) and the other gaps filled in."""
+    pieces = []
+    position = 0
+    for gap in card.gaps:
+        pieces.append(card.text[position : gap.start])
+        if gap.index == index:
+            pieces.append(f"[{gap.hint}]" if gap.hint else GAP_MARK)  # a gap's hint stands in the gap
+        else:
+            pieces.append(gap.answer)
+        position = gap.end
+    pieces.append(card.text[position:])
+    return "".join(pieces)
+
+
+def _shuffled_not_solved(
+    shuffle: Callable[[Sequence[str]], tuple[str, ...]], items: Sequence[str]
+) -> tuple[str, ...]:
+    """Shuffled items that are not already in the right order (which would give it away)."""
+    result = shuffle(items)
+    if len(items) > 1 and list(result) == list(items):
+        result = (*result[1:], result[0])
+    return result

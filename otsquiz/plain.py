@@ -1,0 +1,290 @@
+"""The plain line mode: a session on stdin and stdout, for screen readers, scripts and pipes.
+
+Each question is printed as text (numbered options where there are any),
+one line of input answers it, and the verdict follows with the exact answer,
+the explanation and the source. Lines starting with ':' are commands
+(:hint, :undo, :overrule, :quit). The end of input ends the session
+cleanly; every answer was already saved when its verdict was printed.
+"""
+
+from __future__ import annotations
+
+import string
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from otsquiz.core.scheduling import Grade
+from otsquiz.core.session import Outcome, Question, Session, SessionError, Summary
+
+HELP = (
+    "Commands: :hint shows the hint, :undo takes back the last answer, "
+    ":overrule reverses the last verdict, :quit ends the session (all answers are saved)."
+)
+LETTERS = string.ascii_uppercase
+
+
+class _Quit(Exception):
+    """The learner ended the session (":quit" or the end of input)."""
+
+
+class PlainRunner:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+    ) -> None:
+        self.session = session
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.verdicts: list[Outcome] = []
+        self._interactive = _is_tty(self.stdin)
+
+    def say(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def read(self, prompt: str) -> str:
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        line = self.stdin.readline()
+        if not line:
+            self.say()
+            raise _Quit
+        line = line.rstrip("\r\n")
+        if not self._interactive:
+            self.say(line)  # piped input is not echoed: show it, so the transcript reads right
+        return line
+
+    def run(self) -> Summary:
+        session = self.session
+        title = "Drill" if session.mode == "drill" else "Study"
+        if session.current is None:
+            self.say("Nothing to study right now: no card is due and no new card is left for today.")
+        else:
+            self.say(f"{title}: {session.total} question{'s' if session.total != 1 else ''}. {HELP}")
+        try:
+            while session.current is not None:
+                self.ask(session.current)
+        except _Quit:
+            pass
+        summary = session.summary()
+        self.report(summary)
+        return summary
+
+    # ---------------------------------------------------------------- one question
+
+    def ask(self, question: Question) -> None:
+        session = self.session
+        self.say()
+        self.say(f"Question {session.done + 1} · {question.study.deck_id}")
+        self.say(question.text)
+        reader = _reader_for(question, self.say)
+        while True:
+            line = self.read(reader.prompt)
+            if self.command(line):
+                if session.current is not question:
+                    return  # an undo put another question up
+                continue
+            if question.kind == "self":
+                self.say(
+                    f"Answer: {question.card.prompt if question.study.reverse else question.card.answer}"
+                )
+                grade = self._rate()
+                self.show(session.rate(grade))
+                return
+            response = reader.parse(line)
+            if response is None:
+                self.say(reader.help)
+                continue
+            self.show(session.submit(response))
+            return
+
+    def _rate(self) -> Grade:
+        while True:
+            line = self.read("How well did you know it? 1 again, 2 hard, 3 good, 4 easy> ").strip()
+            if line in ("1", "2", "3", "4"):
+                return Grade(int(line))
+            if not self.command(line):
+                self.say("Please answer 1, 2, 3 or 4.")
+
+    def command(self, line: str) -> bool:
+        """Run a ':' command; True if the line was one."""
+        word = line.strip().lower()
+        if not word.startswith(":"):
+            return False
+        session = self.session
+        try:
+            if word in (":quit", ":q"):
+                raise _Quit
+            if word in (":hint", ":h"):
+                hint = session.take_hint()
+                self.say(f"Hint: {hint}" if hint else "This card has no hint.")
+            elif word in (":undo", ":u"):
+                session.undo()
+                if self.verdicts:
+                    self.verdicts.pop()
+                self.say("Undone: the last answer no longer counts. Here it is again.")
+                assert session.current is not None
+                self.ask(session.current)
+            elif word in (":overrule", ":o"):
+                outcome = session.overrule()
+                if self.verdicts:
+                    self.verdicts[-1] = outcome
+                self.say(
+                    f"Overruled: the last answer now counts as {'right' if outcome.correct else 'wrong'}."
+                )
+            else:
+                self.say(HELP)
+        except SessionError as error:
+            self.say(f"Can't do that: {error}.")
+        return True
+
+    def show(self, outcome: Outcome) -> None:
+        self.verdicts.append(outcome)
+        if not self.session.feedback:
+            self.say("Answer recorded.")
+            return
+        self.say(_verdict_line(outcome))
+        self._details(outcome)
+
+    def _details(self, outcome: Outcome) -> None:
+        card = outcome.question.card
+        if card.explanation:
+            self.say(card.explanation)
+        source = self.session.source(outcome.question.study)
+        if source is not None:
+            self.say(
+                f"Source: {source.title}"
+                + (f" <{source.url}>" if source.url and source.url != source.title else "")
+            )
+
+    # ---------------------------------------------------------------- the end
+
+    def report(self, summary: Summary) -> None:
+        self.say()
+        if not self.session.feedback and self.verdicts:
+            self.say("Your answers:")
+            for number, outcome in enumerate(self.verdicts, start=1):
+                self.say(f"{number}. {outcome.question.text}")
+                self.say(f"   {_verdict_line(outcome)}")
+        if summary.questions == 0:
+            self.say("No answers this time.")
+            return
+        self.say(
+            f"Score: {summary.correct} of {summary.questions} ({summary.accuracy:.0%}) · "
+            f"best streak {summary.best_streak} · {_duration(summary.seconds)}"
+        )
+        if summary.missed:
+            self.say("To review:")
+            for outcome in summary.missed:
+                self.say(f"- {outcome.question.text} → {outcome.expected}")
+        if summary.mode == "study" and summary.next_due is not None:
+            self.say(f"Next review due: {summary.next_due.astimezone():%Y-%m-%d %H:%M}")
+
+
+def _is_tty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stream
+        return False
+
+
+def _verdict_line(outcome: Outcome) -> str:
+    if outcome.question.kind == "self":
+        return f"Rated {outcome.grade.name.capitalize()}."
+    if not outcome.correct:
+        return f"Wrong. The answer: {outcome.expected}"
+    if outcome.exact:
+        return "Correct." if outcome.given.strip() == outcome.expected else f"Correct: {outcome.expected}"
+    forgiven = " and ".join(outcome.forgiven) or "close enough"
+    return f"Correct ({forgiven} forgiven). Exactly: {outcome.expected}"
+
+
+def _duration(seconds: float) -> str:
+    minutes, seconds = divmod(round(seconds), 60)
+    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+
+
+class _Reader:
+    """How one kind of question is answered on a line."""
+
+    def __init__(self, prompt: str, help: str, parse: Callable[[str], object | None]) -> None:
+        self.prompt = prompt
+        self.help = help
+        self.parse = parse
+
+
+def _numbers(line: str, count: int) -> list[int] | None:
+    words = line.replace(",", " ").split()
+    if not words or not all(word.isdigit() for word in words):
+        return None
+    numbers = [int(word) - 1 for word in words]
+    return numbers if all(0 <= n < count for n in numbers) else None
+
+
+def _reader_for(question: Question, say: Callable[[str], None]) -> _Reader:
+    """Print the options of ``question`` and say how a line answers it."""
+    count = len(question.options)
+    if question.kind == "self":
+        return _Reader("Press Enter to show the answer> ", "", lambda line: line)
+    if question.kind in ("text", "number"):
+        unit = f" ({question.unit})" if question.unit else ""
+        return _Reader(
+            f"Your answer{unit}> ", "Please type an answer.", lambda line: line if line.strip() else None
+        )
+    if question.kind == "truefalse":
+        values = {"t": True, "true": True, "f": False, "false": False}
+        return _Reader(
+            "True or false (t/f)> ", "Please answer t or f.", lambda line: values.get(line.strip().lower())
+        )
+    for number, option in enumerate(question.options, start=1):
+        say(f"  {number}. {option}")
+    if question.kind == "choice":
+
+        def choose(line: str) -> int | None:
+            numbers = _numbers(line, count)
+            return numbers[0] if numbers and len(numbers) == 1 else None
+
+        return _Reader(
+            f"Your choice (1-{count})> ", f"Please answer with one number from 1 to {count}.", choose
+        )
+    if question.kind == "multi":
+
+        def select(line: str) -> set[int] | None:
+            numbers = _numbers(line, count)
+            return set(numbers) if numbers is not None and len(set(numbers)) == len(numbers) else None
+
+        return _Reader(
+            "All that apply, e.g. 1 3> ",
+            f"Please give the numbers (1-{count}) of every right option, once each.",
+            select,
+        )
+    if question.kind == "order":
+
+        def arrange(line: str) -> list[int] | None:
+            numbers = _numbers(line, count)
+            return numbers if numbers is not None and sorted(numbers) == list(range(count)) else None
+
+        return _Reader(
+            f"Their order, first to last, e.g. {' '.join(str(n) for n in range(count, 0, -1))}> ",
+            f"Please give each number from 1 to {count} once, in the right order.",
+            arrange,
+        )
+    say("Match each of:")
+    for letter, left in zip(LETTERS, question.lefts, strict=False):
+        say(f"  {letter}. {left}")
+    lefts = len(question.lefts)
+    letters = " ".join(LETTERS[:lefts])
+
+    def pair(line: str) -> list[int] | None:
+        numbers = _numbers(line, count)
+        return numbers if numbers is not None and len(numbers) == lefts else None
+
+    return _Reader(
+        f"The number for each of {letters}, in order> ",
+        f"Please give {lefts} numbers (1-{count}): the right item for {letters}, in that order.",
+        pair,
+    )
