@@ -277,10 +277,24 @@ def _cmd_decks(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def _cmd_home(args: argparse.Namespace) -> int:
-    # Until the terminal app lands, `otsquiz` alone shows what there is to study.
-    args.paths = []
-    return _cmd_decks(args)
+    if not _interactive():
+        # No terminal to draw in (a pipe, a script): say what there is to study instead.
+        args.paths = []
+        code = _cmd_decks(args)
+        print("\nIn a terminal, `otsquiz` opens the app; `otsquiz study --plain` works anywhere.")
+        return code
+    from otsquiz.core.library import load_decks
+    from otsquiz.tui.app import Launch, run_app  # deferred: only the app needs Textual
+
+    results = load_decks(_deck_sources([]))
+    decks = [result.deck for result in results if result.ok and result.deck is not None]
+    problems = [problem for result in results if not result.ok for problem in result.problems]
+    return run_app(Launch(_profile_name(args), decks, problems))
 
 
 # ---------------------------------------------------------------- studying
@@ -341,10 +355,19 @@ def _run_session(args: argparse.Namespace, mode: str) -> int:
     from otsquiz.core.session import Session
 
     decks = _collection(args.decks)
-    if not args.plain and sys.stdin.isatty() and sys.stdout.isatty():
-        from otsquiz.tui.app import run_app  # deferred: only the app needs Textual
+    if not args.plain and _interactive():
+        from otsquiz.tui.app import Launch, SessionRequest, run_app  # deferred: only the app needs Textual
 
-        return run_app(profile=_profile_name(args), mode=mode, decks=decks, args=args)
+        request = SessionRequest(
+            mode,
+            [deck.deck.id for deck in decks],
+            count=args.count,
+            types=getattr(args, "types", None),
+            seed=getattr(args, "seed", None),
+            feedback=not getattr(args, "no_feedback", False),
+            timer=getattr(args, "timer", None),
+        )
+        return run_app(Launch(_profile_name(args), decks, start=request))
     from otsquiz.plain import PlainRunner
 
     with _open_store() as store:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -319,21 +319,58 @@ class Session:
         question = self._require_question()
         if question.kind == "self":
             raise SessionError("a self-rated card is answered with rate()")
-        given, correct, exact, forgiven, expected = self._judge(question, response)
+        given, correct, exact, forgiven = self._judge(question, response)
         grade = grade_for(correct, exact, self._hinted)
-        return self._commit(question, given, correct, exact, forgiven, expected, grade)
+        return self._commit(question, given, correct, exact, forgiven, self._expected(question), grade)
+
+    def give_up(self) -> Outcome:
+        """Count the current question as not answered (a drill's timer ran out, or "I don't know")."""
+        question = self._require_question()
+        expected = self._expected(question)
+        return self._commit(question, "(no answer)", False, False, (), expected, Grade.AGAIN)
+
+    def _expected(self, question: Question) -> str:
+        card = question.card
+        if question.kind == "self":
+            return card.prompt if question.study.reverse else card.answer
+        if question.kind == "text" and isinstance(card, ClozeCard):
+            assert question.study.gap is not None
+            return question.study.gap.answer
+        if question.kind == "number":
+            value = f"{card.answer:g}" if isinstance(card.answer, float) else str(card.answer)
+            return f"{value} {card.unit}".strip()
+        if question.kind == "truefalse":
+            return "true" if card.answer else "false"
+        if question.kind == "multi":
+            return ", ".join(card.answers)
+        if question.kind == "order":
+            return " → ".join(card.items)
+        if question.kind == "match":
+            return "; ".join(f"{left} → {right}" for left, right in card.pairs)
+        return str(card.answer)
+
+    def intervals(self) -> dict[Grade, Any]:
+        """For the current card in study mode, the interval each grade would give (Anki-like buttons)."""
+        question = self._require_question()
+        if self.mode != "study":
+            return {}
+        study = question.study
+        return self.scheduler.preview(
+            self._state(study), self.clock(), deck_id=study.deck_id, card_key=study.key
+        )
 
     def rate(self, grade: Grade) -> Outcome:
         """Answer a self-rated (basic) card with the learner's own grade."""
         question = self._require_question()
         if question.kind != "self":
             raise SessionError("only self-rated cards are rated")
-        card = question.card
-        expected = card.prompt if question.study.reverse else card.answer
         correct = grade != Grade.AGAIN
-        return self._commit(question, grade.name.lower(), correct, correct, (), expected, Grade(grade))
+        return self._commit(
+            question, grade.name.lower(), correct, correct, (), self._expected(question), Grade(grade)
+        )
 
-    def _judge(self, question: Question, response: Any) -> tuple[str, bool, bool, tuple[str, ...], str]:
+    def _judge(self, question: Question, response: Any) -> tuple[str, bool, bool, tuple[str, ...]]:
+        """(the answer in words, correct, exact, what was forgiven)."""
         card = question.card
         deck = self.decks[question.study.deck_id]
         if question.kind == "text":
@@ -355,31 +392,30 @@ class Session:
             correct = verdict.correct
             if correct and deck.deck.strict_diacritics and "diacritics" in verdict.forgiven:
                 correct = False  # the deck asks for the diacritics
-            return given, correct, verdict.exact and correct, verdict.forgiven if correct else (), expected
+            return given, correct, verdict.exact and correct, verdict.forgiven if correct else ()
         if question.kind == "number":
             given = str(response)
             verdict = answers.check_number(given, card.answer, card.tolerance)
-            expected = f"{card.answer:g}" if isinstance(card.answer, float) else str(card.answer)
-            return given, verdict.correct, verdict.exact, (), f"{expected} {card.unit}".strip()
+            return given, verdict.correct, verdict.exact, ()
         if question.kind == "truefalse":
             given = "true" if response else "false"
             correct = bool(response) is card.answer
-            return given, correct, correct, (), "true" if card.answer else "false"
+            return given, correct, correct, ()
         options = question.options
         if question.kind == "choice":
             index = int(response)
             given = options[index] if 0 <= index < len(options) else str(response)
             correct = given == card.answer and 0 <= index < len(options)
-            return given, correct, correct, (), card.answer
+            return given, correct, correct, ()
         if question.kind == "multi":
             chosen = {options[i] for i in response if 0 <= i < len(options)}
             correct = chosen == set(card.answers)
             given = ", ".join(option for option in options if option in chosen) or "(nothing)"
-            return given, correct, correct, (), ", ".join(card.answers)
+            return given, correct, correct, ()
         if question.kind == "order":
             given_items = [options[i] for i in response if 0 <= i < len(options)]
             correct = given_items == list(card.items)
-            return " → ".join(given_items), correct, correct, (), " → ".join(card.items)
+            return " → ".join(given_items), correct, correct, ()
         if question.kind == "match":
             chosen = [options[i] if i is not None and 0 <= i < len(options) else "?" for i in response]
             correct = len(chosen) == len(card.pairs) and all(
@@ -388,8 +424,7 @@ class Session:
             given = "; ".join(
                 f"{left} → {right}" for left, right in zip(question.lefts, chosen, strict=False)
             )
-            expected = "; ".join(f"{left} → {right}" for left, right in card.pairs)
-            return given, correct, correct, (), expected
+            return given, correct, correct, ()
         raise SessionError(f"unknown question kind {question.kind}")
 
     def _index(self, deck: Deck) -> answers.AnswerIndex:

@@ -40,13 +40,17 @@ def test_an_unchanged_deck_comes_from_the_cache(
 def test_one_changed_byte_means_a_reparse(deck_file: Path) -> None:
     load_deck(deck_file)
     text = deck_file.read_text()
-    deck_file.write_text(text.replace('title = "Synthetic deck of 30 cards"', 'title = "Synthetic deck of 31 cards"'))
+    deck_file.write_text(
+        text.replace('title = "Synthetic deck of 30 cards"', 'title = "Synthetic deck of 31 cards"')
+    )
     assert load_deck(deck_file).deck.deck.title == "Synthetic deck of 31 cards"  # type: ignore[union-attr]
     assert inspect_deck(deck_file).title == "Synthetic deck of 31 cards"
 
 
 @pytest.mark.parametrize("garbage", [b"", b"not a pickle", b"\x80\x05K\x01.", b"\x00" * 100])
-def test_a_corrupt_cache_entry_is_ignored_and_rebuilt(deck_file: Path, otsquiz_home: Path, garbage: bytes) -> None:
+def test_a_corrupt_cache_entry_is_ignored_and_rebuilt(
+    deck_file: Path, otsquiz_home: Path, garbage: bytes
+) -> None:
     expected = load_deck(deck_file).deck
     inspect_deck(deck_file)
     for entry in entries(otsquiz_home, ".pickle") + entries(otsquiz_home, ".json"):

@@ -1,0 +1,196 @@
+"""The otsquiz app: home, study and drill sessions, stats, settings and help.
+
+The app owns the progress store and the decks; screens read them through
+it and drive ``otsquiz.core.session.Session`` for every answer, exactly as
+the plain mode does. Screens other than home and the quiz are imported when
+they are first opened, so the first card shows as soon as Textual is up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from otsquiz.core.problems import Problem
+
+if TYPE_CHECKING:
+    from otsquiz.core.models import Deck
+    from otsquiz.core.store import Profile, Store
+
+
+@dataclass(slots=True)
+class SessionRequest:
+    """What to start: a study or drill session over some decks."""
+
+    mode: str
+    deck_ids: list[str]
+    count: int | None = None
+    types: list[str] | None = None
+    seed: str | None = None
+    feedback: bool = True
+    timer: int | None = None  # seconds per question, drill only
+
+
+@dataclass(slots=True)
+class Launch:
+    """How the app was started (from ``otsquiz`` or ``otsquiz study``/``drill``)."""
+
+    profile: str = "default"
+    decks: list[Any] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    start: SessionRequest | None = None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class OtsquizApp(App[int]):
+    CSS_PATH = "otsquiz.tcss"
+    TITLE = "otsquiz"
+    BINDINGS = [
+        Binding("f1,question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        launch: Launch,
+        *,
+        store: Store | None = None,
+        clock: Callable[[], datetime] = _now,
+    ) -> None:
+        super().__init__()
+        self.launch = launch
+        self.clock = clock
+        self._store = store
+        self.profile: Profile | None = None
+        self.decks: list[Deck] = list(launch.decks)
+
+    # ------------------------------------------------------------ lifecycle
+
+    @property
+    def store(self) -> Store:
+        assert self._store is not None, "the store opens when the app mounts"
+        return self._store
+
+    def on_mount(self) -> None:
+        from otsquiz.core.store import Store, StoreError
+
+        if self._store is None:
+            try:
+                self._store = Store.open()
+            except StoreError as error:
+                self.exit(1, message=f"otsquiz: {error}")
+                return
+        self.use_profile(self.launch.profile)
+        from otsquiz.tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self.launch.problems:
+            self.notify_problems(self.launch.problems)
+        if self.launch.start is not None:
+            self.start_session(self.launch.start)
+
+    def on_unmount(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+    def use_profile(self, name: str) -> None:
+        self.profile = self.store.profile(name)
+        theme = self.profile.settings.theme
+        if theme in self.available_themes:
+            self.theme = theme
+        self.sub_title = f"profile: {self.profile.name}"
+
+    def notify_problems(self, problems: Sequence[Problem]) -> None:
+        errors = [p for p in problems if p.severity == "error"]
+        paths = sorted({p.path for p in errors})
+        if not paths:
+            return
+        lines = [p.format() for p in errors[:6]]
+        more = f"\n… and {len(errors) - 6} more (otsquiz validate)" if len(errors) > 6 else ""
+        self.notify(
+            f"{len(paths)} deck(s) left out because of problems:\n" + "\n".join(lines) + more,
+            title="Deck problems",
+            severity="warning",
+            timeout=20,
+            markup=False,
+        )
+
+    # ------------------------------------------------------------ navigation
+
+    def decks_by_id(self, deck_ids: Iterable[str]) -> list[Deck]:
+        wanted = set(deck_ids)
+        return [deck for deck in self.decks if deck.deck.id in wanted]
+
+    def start_session(self, request: SessionRequest) -> None:
+        from otsquiz.tui.screens.quiz import QuizScreen
+
+        decks = self.decks_by_id(request.deck_ids) or self.decks
+        self.push_screen(QuizScreen(request, decks))
+
+    def action_help(self) -> None:
+        from otsquiz.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_stats(self) -> None:
+        from otsquiz.tui.screens.stats import StatsScreen
+
+        self.push_screen(StatsScreen())
+
+    def action_settings(self) -> None:
+        from otsquiz.tui.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen())
+
+    def action_profiles(self) -> None:
+        from otsquiz.tui.screens.profiles import ProfileScreen
+
+        def switch(name: str | None) -> None:
+            if name:
+                self.use_profile(name)
+                self.refresh_home()
+
+        self.push_screen(ProfileScreen(), switch)
+
+    def refresh_home(self) -> None:
+        from otsquiz.tui.screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.refresh_decks()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Study", "Study the chosen decks with spaced repetition", self._palette("study"))
+        yield SystemCommand("Drill", "A quick scored quiz on the chosen decks", self._palette("drill"))
+        yield SystemCommand("Statistics", "Reviews, streak, retention, forecast", self.action_stats)
+        yield SystemCommand("Settings", "Desired retention, new cards per day, theme", self.action_settings)
+        yield SystemCommand("Switch profile", "Use or create another profile", self.action_profiles)
+        yield SystemCommand("Help", "Every key", self.action_help)
+
+    def _palette(self, mode: str) -> Callable[[], None]:
+        def start() -> None:
+            from otsquiz.tui.screens.home import HomeScreen
+
+            home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
+            if home is not None:
+                home.start(mode)
+
+        return start
+
+
+def run_app(launch: Launch) -> int:
+    """Run the app until it exits; its exit code."""
+    app = OtsquizApp(launch)
+    result = app.run()
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,1 @@
+"""The app's screens: home, quiz, summary, stats, settings, profiles and help."""

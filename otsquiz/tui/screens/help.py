@@ -1,0 +1,56 @@
+"""Every key of the app, on one screen."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+HELP = """\
+otsquiz — keys
+
+Everywhere
+  ?  or F1        this help
+  ctrl+p          command palette: study, drill, stats, settings, profile
+  ctrl+q          quit (every answer is already saved)
+
+Decks (home)
+  ↑ ↓, space      move, choose decks (none chosen: all of them)
+  s               study with spaced repetition
+  d               drill: a quick scored quiz (questions and timer below the list)
+  t               statistics          ,  settings          p  profile
+
+Answering
+  Flashcard       space shows the answer, then 1 Again · 2 Hard · 3 Good · 4 Easy
+  Typed, number,
+  fill the gap    type, then enter
+  Choose one      1-9, or arrows and enter
+  Choose all      space toggles, enter checks
+  True or false   t or f
+  Put in order    shift+↑ / shift+↓ (or k / j) move the highlighted item, enter checks
+  Match           enter on a left item, then enter on its right item;
+                  choosing a left item again changes its pair
+  h               hint (a right answer then counts as Hard)
+  x               I don't know
+
+After the verdict
+  enter / space   next question
+  o               overrule: "I was right" / "count it wrong"
+  u               undo the last answer and answer it again
+  escape          end the session and see the summary
+
+Press escape to close this help.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Static(HELP, id="help-text", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss()

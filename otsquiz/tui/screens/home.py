@@ -1,0 +1,142 @@
+"""Home: the decks with their counts and mastery, and where study and drills start."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, SelectionList, Static
+
+from otsquiz.tui.app import OtsquizApp, SessionRequest
+
+BAR_WIDTH = 10
+
+
+def mastery_bar(share: float, width: int = BAR_WIDTH) -> str:
+    filled = round(max(0.0, min(1.0, share)) * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+class HomeScreen(Screen[None]):
+    app: OtsquizApp
+
+    BINDINGS = [
+        Binding("s", "start('study')", "Study"),
+        Binding("d", "start('drill')", "Drill"),
+        Binding("t", "app.stats", "Stats"),
+        Binding("comma", "app.settings", "Settings", key_display=","),
+        Binding("p", "app.profiles", "Profile"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home"):
+            yield Static("", id="profile-line")
+            yield Label("Decks — space chooses; with none chosen, all are used", id="decks-title")
+            yield SelectionList[str](id="decks")
+            with Horizontal(id="drill-options"):
+                yield Label("Drill questions")
+                yield Input("10", id="drill-count", type="integer", max_length=4)
+                yield Label("seconds each (blank: no timer)")
+                yield Input("", id="drill-timer", type="integer", max_length=4, placeholder="—")
+            with Horizontal(id="actions"):
+                yield Button("Study (s)", id="study", variant="primary")
+                yield Button("Drill (d)", id="drill", variant="warning")
+                yield Button("Stats (t)", id="stats")
+                yield Button("Settings (,)", id="settings")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_decks()
+        self.query_one("#decks", SelectionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_decks()
+
+    def refresh_decks(self) -> None:
+        app = self.app
+        if app.profile is None:
+            return
+        self.query_one("#profile-line", Static).update(
+            Content(f"Profile: {app.profile.name}    (p switches profile or creates one)")
+        )
+        decks = self.query_one("#decks", SelectionList)
+        chosen = set(decks.selected)
+        decks.clear_options()
+        rows = deck_rows(app)
+        if not rows:
+            decks.add_option((Content("No decks found. Add .toml decks to your decks folder."), ""))
+            return
+        width = max(len(title) for title, *_ in rows)
+        for title, deck_id, cards, due, new, mastery in rows:
+            line = (
+                f"{title:<{width}}  {cards:>5} cards  {due:>4} due  {new:>4} new  "
+                f"{mastery_bar(mastery)} {mastery:>4.0%}"
+            )
+            decks.add_option((Content(line), deck_id, deck_id in chosen))
+
+    def chosen_decks(self) -> list[str]:
+        return [deck_id for deck_id in self.query_one("#decks", SelectionList).selected if deck_id]
+
+    def action_start(self, mode: str) -> None:
+        self.start(mode)
+
+    def start(self, mode: str) -> None:
+        deck_ids = self.chosen_decks() or [deck.deck.id for deck in self.app.decks]
+        if not deck_ids:
+            self.notify("There are no decks to study.", severity="warning")
+            return
+        count = _number(self.query_one("#drill-count", Input).value) if mode == "drill" else None
+        timer = _number(self.query_one("#drill-timer", Input).value) if mode == "drill" else None
+        self.app.start_session(
+            SessionRequest(mode, deck_ids, count=count or (10 if mode == "drill" else None), timer=timer)
+        )
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        actions = {
+            "study": lambda: self.start("study"),
+            "drill": lambda: self.start("drill"),
+            "stats": self.app.action_stats,
+            "settings": self.app.action_settings,
+        }
+        if event.button.id in actions:
+            actions[event.button.id]()
+
+
+def _number(text: str) -> int | None:
+    try:
+        value = int(text)
+    except ValueError:
+        return None
+    return value if value > 0 else None
+
+
+def deck_rows(app: OtsquizApp) -> list[tuple[str, str, int, int, int, float]]:
+    """(title, id, cards, due, new, mastery) for each deck, for the profile in use."""
+    from otsquiz.core.store import MASTERED_STABILITY_DAYS
+
+    assert app.profile is not None
+    states = app.store.states(app.profile.id, [deck.deck.id for deck in app.decks])
+    now = app.clock()
+    rows = []
+    for deck in app.decks:
+        keys = [study.key for study in deck.expand()]
+        due = new = mastered = 0
+        for key in keys:
+            state = states.get((deck.deck.id, key))
+            if state is None:
+                new += 1
+                continue
+            if state.due <= now:
+                due += 1
+            if state.stability is not None and state.stability >= MASTERED_STABILITY_DAYS:
+                mastered += 1
+        rows.append(
+            (deck.deck.title, deck.deck.id, len(keys), due, new, mastered / len(keys) if keys else 0.0)
+        )
+    return rows

@@ -1,0 +1,59 @@
+"""Switch profile, or create one: a class can share one machine."""
+
+from __future__ import annotations
+
+import re
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from otsquiz.tui.app import OtsquizApp
+
+NAME = re.compile(r"^[\w .'-]{1,40}$")
+
+
+class ProfileScreen(ModalScreen[str | None]):
+    app: OtsquizApp
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        current = self.app.profile.name if self.app.profile else ""
+        with Vertical(id="profiles"):
+            yield Static("Profiles", classes="section-title")
+            yield OptionList(
+                *[
+                    Option(Content(f"{'● ' if p.name == current else '  '}{p.name}"), id=p.name)
+                    for p in self.app.store.profiles()
+                ],
+                id="profile-list",
+            )
+            yield Label("Or a new profile's name, then enter:")
+            yield Input(placeholder="e.g. Aygerim", id="new-profile", max_length=40)
+            yield Static("", id="profile-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#profile-list", OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    @on(Input.Submitted)
+    def created(self, event: Input.Submitted) -> None:
+        name = event.value.strip()
+        if not NAME.match(name):
+            self.query_one("#profile-error", Static).update(
+                "A name has 1-40 letters, digits, spaces, dots, dashes or apostrophes."
+            )
+            return
+        self.dismiss(name)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

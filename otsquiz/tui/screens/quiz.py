@@ -1,0 +1,322 @@
+"""The quiz: one question at a time, the verdict after each answer, the summary at the end.
+
+Every answer goes through ``Session`` (the same code as the plain mode),
+which commits it to the store before the next question is chosen, so
+quitting at any moment loses nothing that was answered.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, ProgressBar, Static
+
+from otsquiz.core.scheduling import Grade
+from otsquiz.core.session import Outcome, Question, Session, SessionError
+from otsquiz.tui.app import OtsquizApp, SessionRequest
+from otsquiz.tui.text import plain
+from otsquiz.tui.widgets.answers import Answered, SelfRated, answer_widget
+
+KIND_NAMES = {
+    "basic": "Flashcard",
+    "typed": "Type the answer",
+    "number": "Type a number",
+    "cloze": "Fill the gap",
+    "choice": "Choose one",
+    "multi": "Choose all that apply",
+    "truefalse": "True or false",
+    "order": "Put in order",
+    "match": "Match the pairs",
+}
+
+
+def interval_text(delta: timedelta) -> str:
+    """An interval as Anki shows it on its buttons: 10m, 3h, 4d, 2mo, 1.5y."""
+    seconds = delta.total_seconds()
+    if seconds < 60:
+        return "<1m"
+    if seconds < 3600:
+        return f"{round(seconds / 60)}m"
+    if seconds < 86400:
+        return f"{round(seconds / 3600)}h"
+    days = seconds / 86400
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}".removesuffix(".0") + "mo"
+    return f"{days / 365:.1f}".removesuffix(".0") + "y"
+
+
+class QuizScreen(Screen[None]):
+    app: OtsquizApp
+
+    BINDINGS = [
+        Binding("escape", "finish", "End session"),
+        Binding("h", "hint", "Hint"),
+        Binding("space", "reveal_or_next", "Show / next", show=False),
+        Binding("enter", "next", "Next", show=False),
+        Binding("o", "overrule", "Overrule"),
+        Binding("u", "undo", "Undo"),
+        Binding("x", "give_up", "Don't know", show=False),
+        *[Binding(str(grade), f"rate({grade})", show=False) for grade in range(1, 5)],
+    ]
+
+    def __init__(self, request: SessionRequest, decks: list[Any]) -> None:
+        super().__init__()
+        self.request = request
+        self.decks = decks
+        self.session: Session | None = None
+        self.outcome: Outcome | None = None  # the verdict on screen, if any
+        self.remaining_seconds = 0
+        self._timer: Timer | None = None
+        self._outcomes: list[Outcome] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="status"):
+            yield ProgressBar(id="progress", show_eta=False)
+            yield Static("", id="score")
+            yield Static("", id="timer")
+        with VerticalScroll(id="quiz"):
+            yield Static("", id="card-meta")
+            yield Static("", id="question")
+            yield Static("", id="hint", classes="hidden")
+            yield Vertical(id="answer-area")
+            yield Static("", id="verdict", classes="hidden")
+            yield Static("", id="details", classes="hidden")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = self.app
+        assert app.profile is not None
+        request = self.request
+        self.session = Session(
+            app.store,
+            app.profile,
+            self.decks,
+            mode=request.mode,  # type: ignore[arg-type]
+            count=request.count,
+            types=request.types,
+            seed=request.seed,
+            feedback=request.feedback,
+            clock=app.clock,
+        )
+        self.query_one("#progress", ProgressBar).update(total=max(1, self.session.total), progress=0)
+        self.show_question()
+
+    # ------------------------------------------------------------ showing
+
+    def show_question(self) -> None:
+        session = self.session
+        assert session is not None
+        self.outcome = None
+        question = session.current
+        if question is None:
+            self.finish()
+            return
+        card_type = question.study.type
+        meta = f"{question.study.deck_id} · {KIND_NAMES.get(card_type, card_type)}"
+        if question.study.reverse:
+            meta += " · reversed"
+        self.query_one("#card-meta", Static).update(plain(meta))
+        self.query_one("#question", Static).update(plain(question.text))
+        self.query_one("#hint", Static).add_class("hidden")
+        for name in ("#verdict", "#details"):
+            self.query_one(name, Static).add_class("hidden")
+        area = self.query_one("#answer-area", Vertical)
+        area.remove_children()
+        area.mount(self._answer_widget(question))
+        self._update_status()
+        self._start_timer()
+
+    def _answer_widget(self, question: Question) -> Any:
+        if question.kind != "self":
+            return answer_widget(question)
+        assert self.session is not None
+        intervals = {int(grade): interval_text(delta) for grade, delta in self.session.intervals().items()}
+        expected = question.card.prompt if question.study.reverse else question.card.answer
+        return SelfRated(expected, intervals)
+
+    def _update_status(self) -> None:
+        session = self.session
+        assert session is not None
+        left = session.remaining
+        self.query_one("#progress", ProgressBar).update(
+            total=max(1, session.done + left), progress=session.done
+        )
+        self.query_one("#score", Static).update(
+            f"score {session.score}/{session.done} · streak {session.streak} · {left} left"
+        )
+
+    def show_outcome(self, outcome: Outcome) -> None:
+        self.outcome = outcome
+        self._stop_timer()
+        self._outcomes.append(outcome)
+        self.query_one("#answer-area", Vertical).remove_children()
+        verdict = self.query_one("#verdict", Static)
+        details = self.query_one("#details", Static)
+        verdict.remove_class("hidden", "right", "wrong", "rated")
+        session = self.session
+        assert session is not None
+        if not session.feedback:
+            verdict.update("Answer recorded. Press enter for the next question.")
+            verdict.add_class("rated")
+            details.add_class("hidden")
+        else:
+            verdict.update(plain(_verdict_text(outcome)))
+            verdict.add_class(
+                "rated" if outcome.question.kind == "self" else ("right" if outcome.correct else "wrong")
+            )
+            details.update(plain(self._details(outcome)))
+            details.remove_class("hidden")
+        self._update_status()
+
+    def _details(self, outcome: Outcome) -> str:
+        assert self.session is not None
+        lines = []
+        if outcome.question.kind != "self":
+            lines.append(f"Answer: {outcome.expected}")
+            if not outcome.correct:
+                lines.append(f"You answered: {outcome.given}")
+        explanation = outcome.question.card.explanation
+        if explanation:
+            lines.append("")
+            lines.append(explanation)
+        source = self.session.source(outcome.question.study)
+        if source is not None:
+            url = f" — {source.url}" if source.url and source.url != source.title else ""
+            lines.append("")
+            lines.append(f"Source: {source.title}{url}")
+        lines.append("")
+        keys = "enter: next · u: undo" + (" · o: overrule" if outcome.question.kind != "self" else "")
+        lines.append(keys)
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------ answering
+
+    @on(Answered)
+    def answered(self, event: Answered) -> None:
+        event.stop()
+        session = self.session
+        if session is None or self.outcome is not None or session.current is None:
+            return
+        question = session.current
+        if question.kind == "self":
+            outcome = session.rate(Grade(int(event.response)))
+        else:
+            outcome = session.submit(event.response)
+        self.show_outcome(outcome)
+
+    def action_reveal_or_next(self) -> None:
+        if self.outcome is not None:
+            self.action_next()
+            return
+        rated = self.query("#self-rated")
+        if rated:
+            widget = rated.first(SelfRated)
+            if not widget.revealed:
+                widget.reveal()
+
+    def action_rate(self, grade: int) -> None:
+        rated = self.query("#self-rated")
+        if self.outcome is None and rated and rated.first(SelfRated).revealed:
+            self.post_message(Answered(grade))
+
+    def action_next(self) -> None:
+        if self.outcome is not None:
+            self.show_question()
+
+    def action_hint(self) -> None:
+        if self.session is None or self.outcome is not None or self.session.current is None:
+            return
+        hint = self.session.take_hint()
+        widget = self.query_one("#hint", Static)
+        widget.update(plain(f"Hint: {hint}") if hint else "This card has no hint.")
+        widget.remove_class("hidden")
+
+    def action_give_up(self) -> None:
+        if self.session is not None and self.outcome is None and self.session.current is not None:
+            self.show_outcome(self.session.give_up())
+
+    def action_overrule(self) -> None:
+        if self.session is None or self.outcome is None:
+            return
+        try:
+            revised = self.session.overrule()
+        except SessionError as error:
+            self.notify(str(error), severity="warning")
+            return
+        self._outcomes.pop()
+        self.show_outcome(revised)
+        self.notify(f"Counted as {'right' if revised.correct else 'wrong'}.")
+
+    def action_undo(self) -> None:
+        if self.session is None:
+            return
+        try:
+            self.session.undo()
+        except SessionError as error:
+            self.notify(str(error), severity="warning")
+            return
+        if self._outcomes:
+            self._outcomes.pop()
+        self.notify("Undone: that answer no longer counts.")
+        self.show_question()
+
+    def action_finish(self) -> None:
+        self.finish()
+
+    def finish(self) -> None:
+        self._stop_timer()
+        session = self.session
+        if session is None:
+            self.dismiss()
+            return
+        from otsquiz.tui.screens.summary import SummaryScreen
+
+        summary = session.summary()
+        self.app.switch_screen(SummaryScreen(summary, self._outcomes, session.feedback))
+
+    # ------------------------------------------------------------ the drill timer
+
+    def _start_timer(self) -> None:
+        self._stop_timer()
+        seconds = self.request.timer
+        timer = self.query_one("#timer", Static)
+        if not seconds or self.request.mode != "drill":
+            timer.update("")
+            return
+        self.remaining_seconds = seconds
+        timer.update(f"⏱ {seconds}s")
+        self._timer = self.set_interval(1, self._tick)
+
+    def _tick(self) -> None:
+        self.remaining_seconds -= 1
+        self.query_one("#timer", Static).update(f"⏱ {max(0, self.remaining_seconds)}s")
+        if self.remaining_seconds <= 0:
+            self._stop_timer()
+            self.action_give_up()
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+
+def _verdict_text(outcome: Outcome) -> str:
+    if outcome.question.kind == "self":
+        return f"Rated {outcome.grade.name.capitalize()}"
+    mark = " (overruled)" if outcome.overruled else ""
+    if not outcome.correct:
+        return f"✗ Not quite{mark}"
+    if outcome.exact:
+        return f"✓ Correct{mark}"
+    forgiven = " and ".join(outcome.forgiven) or "rounding"
+    return f"✓ Correct ({forgiven} forgiven){mark}"

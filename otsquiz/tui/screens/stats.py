@@ -1,0 +1,138 @@
+"""Progress for the profile in use: reviews per day, study calendar and streak, retention,
+the due forecast, mastery per deck and the leeches.
+
+The figures come from ``Store.stats`` (the same as ``otsquiz stats --json``);
+the charts are drawn with textual-plotext, imported only when this screen opens.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+from textual_plotext import PlotextPlot
+
+from otsquiz.tui.app import OtsquizApp
+from otsquiz.tui.screens.home import mastery_bar
+from otsquiz.tui.text import plain
+
+CALENDAR_WEEKS = 12
+SHADES = " ░▒▓█"
+
+
+def calendar(reviews_per_day: dict[str, int], today: date, weeks: int = CALENDAR_WEEKS) -> str:
+    """A GitHub-style grid of study days: one column per week, Monday at the top."""
+    start = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
+    most = max(reviews_per_day.values(), default=0) or 1
+    rows = []
+    for weekday, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")):
+        cells = []
+        for week in range(weeks):
+            day = start + timedelta(days=7 * week + weekday)
+            if day > today:
+                cells.append(" ")
+                continue
+            count = reviews_per_day.get(day.isoformat(), 0)
+            shade = 0 if count == 0 else 1 + min(3, int(3 * count / most))
+            cells.append(SHADES[shade] if count else "·")
+        rows.append(f"{name} " + " ".join(cells))
+    return "\n".join(rows)
+
+
+class StatsScreen(Screen[None]):
+    app: OtsquizApp
+
+    BINDINGS = [Binding("escape,q", "close", "Back")]
+
+    def compose(self) -> ComposeResult:
+        report = self._report()
+        streak = report["streak"]
+        retention = report["retention"]
+        rate = retention["rate"]
+        yield Header()
+        with VerticalScroll(id="stats"):
+            yield Static(
+                plain(
+                    f"Profile {report['profile']} · {report['reviews_total']} answers in all · "
+                    f"streak {streak['current']} day(s), longest {streak['longest']} · true retention "
+                    + (
+                        f"{rate:.0%} of {retention['reviews']} reviews (30 days)"
+                        if rate is not None
+                        else "— (no reviews yet)"
+                    )
+                ),
+                id="stats-headline",
+            )
+            with Horizontal(id="charts"):
+                yield PlotextPlot(id="reviews-chart")
+                yield PlotextPlot(id="forecast-chart")
+            yield Static("Study days (last 12 weeks)", classes="section-title")
+            per_day = {
+                item["date"]: item["reviews"] for item in report.get("calendar", report["reviews_per_day"])
+            }
+            yield Static(calendar(per_day, self.app.clock().astimezone().date()), id="calendar")
+            yield Static(
+                "Mastery per deck (cards with a stability of 21 days or more)", classes="section-title"
+            )
+            titles = {deck.deck.id: deck.deck.title for deck in self.app.decks}
+            width = max((len(titles.get(d["id"], d["id"])) for d in report["decks"]), default=10)
+            lines = [
+                f"{titles.get(d['id'], d['id']):<{width}}  {mastery_bar(d['mastery'], 20)} {d['mastery']:>4.0%}"
+                f"  {d['reviewed']}/{d['cards']} seen · {d['due']} due"
+                for d in report["decks"]
+            ]
+            yield Static(plain("\n".join(lines) or "No decks."), id="mastery")
+            leeches = report["leeches"]
+            yield Static(
+                f"Leeches ({len(leeches)}): cards forgotten 8 times or more", classes="section-title"
+            )
+            yield Static(
+                plain("\n".join(f"{leech['deck']} / {leech['card']}" for leech in leeches) or "None. Good."),
+                id="leeches",
+            )
+        yield Footer()
+
+    def _report(self) -> dict[str, Any]:
+        app = self.app
+        assert app.profile is not None
+        decks = {deck.deck.id: [study.key for study in deck.expand()] for deck in app.decks}
+        report = app.store.stats(app.profile.id, decks, now=app.clock(), days=30)
+        # The calendar looks further back than the charts.
+        longer = app.store.stats(app.profile.id, {}, now=app.clock(), days=7 * CALENDAR_WEEKS)
+        report["calendar"] = longer["reviews_per_day"]
+        return report
+
+    def on_mount(self) -> None:
+        report = self._report()
+        reviews = report["reviews_per_day"]
+        self._bars(
+            "#reviews-chart",
+            "Answers per day (30 days)",
+            [item["date"][5:] for item in reviews],
+            [item["reviews"] for item in reviews],
+        )
+        forecast = report["forecast"]
+        self._bars(
+            "#forecast-chart",
+            "Reviews due (next 30 days)",
+            [item["date"][5:] for item in forecast],
+            [item["due"] for item in forecast],
+        )
+
+    def _bars(self, selector: str, title: str, labels: list[str], values: list[int]) -> None:
+        plot = self.query_one(selector, PlotextPlot).plt
+        plot.clear_figure()
+        plot.title(title)
+        positions = list(range(len(values)))
+        plot.bar(positions, values, width=0.6)
+        step = max(1, len(labels) // 5)
+        plot.xticks(positions[::step], labels[::step])
+        plot.yfrequency(3)
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,65 @@
+"""The end of a session: score, accuracy, time, the cards missed, when reviews are next due."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Digits, Footer, Header, Static
+
+from otsquiz.core.session import Outcome, Summary
+from otsquiz.tui.text import plain
+
+
+class SummaryScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter,escape,space", "close", "Back to decks"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, summary: Summary, outcomes: list[Outcome], feedback: bool) -> None:
+        super().__init__()
+        self.summary = summary
+        self.outcomes = outcomes
+        self.feedback = feedback
+
+    def compose(self) -> ComposeResult:
+        summary = self.summary
+        yield Header()
+        with VerticalScroll(id="summary"):
+            title = "Drill finished" if summary.mode == "drill" else "Session finished"
+            yield Static(title, id="summary-title")
+            yield Digits(f"{summary.correct}/{summary.questions}", id="summary-score")
+            minutes, seconds = divmod(round(summary.seconds), 60)
+            duration = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+            yield Static(
+                f"Accuracy {summary.accuracy:.0%} · best streak {summary.best_streak} · time {duration}",
+                id="summary-figures",
+            )
+            if summary.mode == "study" and summary.next_due is not None:
+                yield Static(
+                    f"Next review due {summary.next_due.astimezone():%A %d %B, %H:%M}", id="next-due"
+                )
+            if not self.feedback and self.outcomes:
+                yield Static(plain(self._all_answers()), id="all-answers")
+            elif summary.missed:
+                lines = ["To review:"] + [f"• {o.question.text}\n  → {o.expected}" for o in summary.missed]
+                yield Static(plain("\n".join(lines)), id="missed")
+            elif summary.questions:
+                yield Static("Nothing missed. Well done!", id="missed")
+            else:
+                yield Static("No questions were answered.", id="missed")
+        yield Footer()
+
+    def _all_answers(self) -> str:
+        lines = ["Your answers:"]
+        for number, outcome in enumerate(self.outcomes, start=1):
+            mark = "✓" if outcome.correct else "✗"
+            lines.append(f"{number}. {mark} {outcome.question.text}")
+            if not outcome.correct:
+                lines.append(f"   you: {outcome.given} · answer: {outcome.expected}")
+        return "\n".join(lines)
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,1 @@
+"""Widgets of the app: the answer inputs for each kind of question."""
