@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from otsquiz.cli import main, schema_text
-from otsquiz.core.loader import load_deck
+from otsquiz.core.library import load_deck
 from tests.conftest import BUNDLED, DATA, REPO
 
 

@@ -13,14 +13,12 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from otsquiz.core import deck_cache
+from otsquiz.core.cards import Deck
 from otsquiz.core.limits import MAX_FILE_BYTES
 from otsquiz.core.problems import Problem
-
-if TYPE_CHECKING:
-    from otsquiz.core.loader import LoadResult
 
 DECK_SUFFIX = ".toml"
 
@@ -54,6 +52,45 @@ def read_deck_file(path: str | os.PathLike[str]) -> bytes | Problem:
 
 
 @dataclass(slots=True)
+class LoadResult:
+    path: str
+    deck: Deck | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def deck_id(self) -> str | None:
+        return self.deck.deck.id if self.deck is not None else None
+
+    @property
+    def ok(self) -> bool:
+        return self.deck is not None and not any(p.severity == "error" for p in self.problems)
+
+
+def load_deck(path: str | os.PathLike[str], *, use_cache: bool = True) -> LoadResult:
+    """Load one deck file; problems are returned, never raised."""
+    name = str(path)
+    data = read_deck_file(path)
+    if isinstance(data, Problem):
+        return LoadResult(name, None, [data])
+    return load_file_bytes(data, name, use_cache=use_cache)
+
+
+def load_file_bytes(data: bytes, path: str, *, use_cache: bool = True) -> LoadResult:
+    """Load the bytes of a deck file, from the cache of compiled decks when it has them."""
+    if use_cache:
+        cached = deck_cache.read(data)
+        if cached is not None:
+            deck, problems = cached
+            return LoadResult(path, deck, [p.at(path) for p in problems])
+    from otsquiz.core import loader  # Pydantic and the TOML parser, only on a cache miss
+
+    result = loader.load_bytes(data, path)
+    if use_cache:
+        deck_cache.write(data, result.deck, result.problems)
+    return result
+
+
+@dataclass(slots=True)
 class DeckSummary:
     path: str
     deck_id: str | None
@@ -79,8 +116,6 @@ def inspect_deck(path: str | os.PathLike[str], *, use_cache: bool = True) -> Dec
             return _summary_from_json(name, cached)
         except (KeyError, TypeError, ValueError):
             pass  # an entry from another version or a damaged file: rebuild it
-    from otsquiz.core.loader import load_file_bytes
-
     result = load_file_bytes(data, name, use_cache=use_cache)
     deck = result.deck
     summary = DeckSummary(
@@ -129,8 +164,6 @@ def inspect_decks(paths: Iterable[str | os.PathLike[str]], *, use_cache: bool = 
 
 
 def load_decks(paths: Iterable[str | os.PathLike[str]], *, use_cache: bool = True) -> list[LoadResult]:
-    from otsquiz.core.loader import load_deck
-
     results = [load_deck(path, use_cache=use_cache) for path in find_deck_files(paths)]
     for result in _duplicates(results):
         result.deck = None

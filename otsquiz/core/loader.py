@@ -1,18 +1,16 @@
-"""Load deck files: parse, validate, and turn every failure into a located problem.
+"""Parse and validate deck text, turning every failure into a located problem.
 
-``load_deck`` never raises for a bad deck: it returns the deck, or the
-problems that keep it from loading, each with the path, the line and column
-of the offending key or value, a severity and a message. Validated decks are
-cached by content (see ``deck_cache``), so an unchanged deck is not parsed
-again. Loading many decks at once is ``library``'s work.
+``load_bytes`` never raises for a bad deck: it returns the compiled deck,
+or the problems that keep it from loading, each with the path, the line and
+column of the offending key or value, a severity and a message. This module
+imports Pydantic and the TOML parser; ``library`` reads deck files and
+comes here only when the cache of compiled decks has no entry.
 """
 
 from __future__ import annotations
 
 import difflib
-import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 try:  # the compiled tomli parses 3-4x faster than the standard library's tomllib
@@ -22,52 +20,14 @@ except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is the 
 
 from pydantic import ValidationError
 
-from otsquiz.core import deck_cache
+from otsquiz.core.cards import Deck as CompiledDeck
+from otsquiz.core.library import LoadResult
 from otsquiz.core.limits import MAX_CARDS, MAX_FILE_BYTES
 from otsquiz.core.models import CARD_MODELS, CARD_TYPES, Deck, cross_card_issues
 from otsquiz.core.problems import Problem, key_name
 from otsquiz.core.toml_positions import Positions, locate
 
 DECK_SUFFIX = ".toml"
-
-
-@dataclass(slots=True)
-class LoadResult:
-    path: str
-    deck: Deck | None
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def deck_id(self) -> str | None:
-        return self.deck.deck.id if self.deck is not None else None
-
-    @property
-    def ok(self) -> bool:
-        return self.deck is not None and not any(p.severity == "error" for p in self.problems)
-
-
-def load_deck(path: str | os.PathLike[str], *, use_cache: bool = True) -> LoadResult:
-    """Load one deck file; problems are returned, never raised."""
-    from otsquiz.core.library import read_deck_file
-
-    name = str(path)
-    data = read_deck_file(path)
-    if isinstance(data, Problem):
-        return LoadResult(name, None, [data])
-    return load_file_bytes(data, name, use_cache=use_cache)
-
-
-def load_file_bytes(data: bytes, path: str, *, use_cache: bool = True) -> LoadResult:
-    """Load the bytes of a deck file, through the cache of validated decks."""
-    if use_cache:
-        cached = deck_cache.read(data)
-        if cached is not None:
-            deck, problems = cached
-            return LoadResult(path, deck, [_relocate(p, path) for p in problems])
-    result = load_bytes(data, path)
-    if use_cache:
-        deck_cache.write(data, result.deck, result.problems)
-    return result
 
 
 def load_bytes(data: bytes, path: str = "<deck>") -> LoadResult:
@@ -112,7 +72,7 @@ def validate_document(document: dict[str, Any], text: str, path: str) -> LoadRes
             [_at(path, where, ("cards",), f"{len(cards):,} cards; a deck may have at most {MAX_CARDS:,}")],
         )
     try:
-        deck = Deck.model_validate(document)
+        deck = Deck.model_validate(document).compile()
     except ValidationError as error:
         positions = locate(text)
         found = [_problem(path, positions, detail) for detail in error.errors()]
@@ -124,7 +84,7 @@ def validate_document(document: dict[str, Any], text: str, path: str) -> LoadRes
     return LoadResult(path, deck, warnings)
 
 
-def _warnings(deck: Deck, text: str, path: str) -> list[Problem]:
+def _warnings(deck: CompiledDeck, text: str, path: str) -> list[Problem]:
     missing = [index for index, card in enumerate(deck.cards) if card.id is None]
     if not missing:
         return []
@@ -276,8 +236,3 @@ def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
             seen.add(key)
             unique.append(problem)
     return sorted(unique, key=lambda p: (p.line or 0, p.column or 0))
-
-
-def _relocate(problem: Problem, path: str) -> Problem:
-    """A cached problem, printed with the path the deck was opened by this time."""
-    return Problem(path, problem.line, problem.column, problem.severity, problem.message, problem.key)

@@ -9,11 +9,8 @@ so that the loader can point at the exact element rather than the whole card.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -30,6 +27,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from otsquiz.core import cards
+from otsquiz.core.cards import parse_gaps
 from otsquiz.core.limits import MAX_CARDS, MAX_TEXT
 
 FORMAT_VERSION = 1
@@ -37,7 +36,6 @@ FORMAT_VERSION = 1
 # Terminal escape sequences and other control characters must never reach the
 # screen from a deck; newlines and tabs are ordinary text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
-_GAP = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 
 
 def _plain_text(value: str) -> str:
@@ -260,25 +258,6 @@ class NumberCard(_Card):
         return self.prompt
 
 
-@dataclass(frozen=True, slots=True)
-class Gap:
-    """One ``{{answer}}`` or ``{{answer::hint}}`` of a cloze text."""
-
-    index: int  # 1-based, as in the sub-card id
-    answer: str
-    hint: str
-    start: int
-    end: int
-
-
-def parse_gaps(text: str) -> list[Gap]:
-    gaps = []
-    for index, match in enumerate(_GAP.finditer(text), start=1):
-        answer, _, hint = match.group(1).partition("::")
-        gaps.append(Gap(index, answer.strip(), hint.strip(), match.start(), match.end()))
-    return gaps
-
-
 class ClozeCard(_Card):
     """A text with gaps; each gap is its own sub-card (id + ':1', ':2', ...)."""
 
@@ -312,7 +291,7 @@ class ClozeCard(_Card):
         return self.text
 
     @property
-    def gaps(self) -> list[Gap]:
+    def gaps(self) -> list[cards.Gap]:
         return parse_gaps(self.text)
 
     def answer_texts(self) -> list[str]:
@@ -365,7 +344,15 @@ class MatchCard(_Card):
 
 
 Card = Annotated[
-    BasicCard | TypedCard | ChoiceCard | MultiCard | TrueFalseCard | NumberCard | ClozeCard | OrderCard | MatchCard,
+    BasicCard
+    | TypedCard
+    | ChoiceCard
+    | MultiCard
+    | TrueFalseCard
+    | NumberCard
+    | ClozeCard
+    | OrderCard
+    | MatchCard,
     Field(discriminator="type"),
 ]
 
@@ -408,25 +395,41 @@ class Deck(_Strict):
             raise PydanticCustomError("deck_rule", message, {"loc": loc})
         return self
 
-    def expand(self) -> list[StudyCard]:
-        """The cards as they are studied: one per cloze gap, and reverse cards added."""
-        expanded: list[StudyCard] = []
-        for position, card in enumerate(self.cards):
-            note = card.id or content_id(card)
-            if isinstance(card, ClozeCard):
-                for gap in card.gaps:
-                    expanded.append(StudyCard(self.deck.id, f"{note}:{gap.index}", note, card, position, gap))
-                continue
-            expanded.append(StudyCard(self.deck.id, note, note, card, position))
-            if isinstance(card, BasicCard) and card.reverse:
-                expanded.append(
-                    StudyCard(self.deck.id, f"{note}:reverse", note, card, position, reverse=True)
-                )
-        return expanded
+    def compile(self) -> cards.Deck:
+        """The compiled form of this deck, which the rest of otsquiz uses."""
+        info = self.deck
+        return cards.Deck(
+            cards.DeckInfo(
+                id=info.id,
+                title=info.title,
+                description=info.description,
+                language=info.language,
+                tags=tuple(info.tags),
+                authors=tuple(info.authors),
+                strict_diacritics=info.strict_diacritics,
+                sources=tuple(cards.Source(s.id, s.title, s.url, s.published) for s in info.sources),
+            ),
+            tuple(_compile_card(card) for card in self.cards),
+        )
+
+    def expand(self) -> list[cards.StudyCard]:
+        return self.compile().expand()
 
     def answer_texts(self) -> list[str]:
-        """All answers, choices and distractors of the deck (the typo guard's ``others``)."""
-        return [text for card in self.cards for text in card.answer_texts()]
+        return self.compile().answer_texts()
+
+
+def _frozen(value: Any) -> Any:
+    """Lists as tuples (and inside dicts), so that compiled cards are immutable."""
+    if isinstance(value, list):
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _frozen(item) for key, item in value.items()}
+    return value
+
+
+def _compile_card(card: _Card) -> cards.Card:
+    return cards.Card(**{name: _frozen(value) for name, value in card.__dict__.items()})
 
 
 def cross_card_issues(document: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -459,29 +462,6 @@ def cross_card_issues(document: dict[str, Any]) -> Iterator[tuple[tuple[str | in
 
 def _is_url(text: str) -> bool:
     return text.startswith(("https://", "http://")) and not any(c.isspace() for c in text)
-
-
-def content_id(card: _Card) -> str:
-    """The identity of a card without an id: a hash of its content (editing it loses history)."""
-    payload = json.dumps(card.model_dump(mode="json", exclude={"id"}), sort_keys=True)
-    return "h-" + hashlib.sha256(payload.encode()).hexdigest()[:16]
-
-
-@dataclass(frozen=True, slots=True)
-class StudyCard:
-    """One thing the learner is asked: a card, one gap of a cloze, or a reversed card."""
-
-    deck_id: str
-    key: str  # progress is keyed on (deck_id, key)
-    note: str  # the card id shared by siblings (gaps of one cloze, a card and its reverse)
-    card: Any  # one of the card models
-    position: int  # the card's place in its deck, for the order of new cards
-    gap: Gap | None = None
-    reverse: bool = False
-
-    @property
-    def type(self) -> str:
-        return self.card.type
 
 
 def json_schema() -> dict[str, Any]:

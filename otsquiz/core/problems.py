@@ -28,6 +28,10 @@ class Problem:
         where = f" {self.key}:" if self.key else ""
         return f"{self.path}:{where} {self.severity}: {self.message}"
 
+    def at(self, path: str) -> Problem:
+        """The same problem in a file read under another path (problems are cached by content)."""
+        return Problem(path, self.line, self.column, self.severity, self.message, self.key)
+
     def to_json(self) -> dict[str, object]:
         return {
             "path": self.path,

@@ -21,21 +21,9 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from otsquiz.core import answers
-from otsquiz.core.models import (
-    BasicCard,
-    ChoiceCard,
-    ClozeCard,
-    Deck,
-    MatchCard,
-    MultiCard,
-    NumberCard,
-    OrderCard,
-    StudyCard,
-    TrueFalseCard,
-    TypedCard,
-)
+from otsquiz.core.cards import Card, Deck, Source, StudyCard
 from otsquiz.core.scheduling import CardState, Grade, Scheduler, build_queue, grade_for
-from otsquiz.core.store import Profile, Store
+from otsquiz.core.store import Profile, Store, StoreError
 
 Mode = Literal["study", "drill"]
 # How the learner answers: the app and the plain mode pick their input from this.
@@ -64,12 +52,6 @@ class Question:
     @property
     def card(self) -> Any:
         return self.study.card
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    title: str
-    url: str | None
 
 
 @dataclass(slots=True)
@@ -148,13 +130,16 @@ class Session:
     ) -> None:
         self.store = store
         self.profile = profile
-        self.decks = {deck.deck.id: deck for deck in decks}
+        # A validated models.Deck is compiled on the way in; the session works on compiled decks.
+        compiled = [deck.compile() if hasattr(deck, "compile") else deck for deck in decks]
+        self.decks: dict[str, Deck] = {deck.deck.id: deck for deck in compiled}
         self.mode: Mode = mode
         self.feedback = feedback
         self.seed = seed
         self.clock = clock
         self.scheduler = Scheduler(profile.settings.desired_retention)
         self._types = frozenset(types) if types else None
+        self._present: frozenset[tuple[str, str]] = frozenset()  # (deck_id, key) of every card, set by _cards
         self._indexes: dict[str, answers.AnswerIndex] = {}
         self._random = random.Random(seed)
         self._tally = _Tally()
@@ -179,6 +164,8 @@ class Session:
 
     def _cards(self) -> list[StudyCard]:
         cards = [study for deck in self.decks.values() for study in deck.expand()]
+        # States of cards no longer in a deck are kept, but say nothing about this session.
+        self._present = frozenset((study.deck_id, study.key) for study in cards)
         if self._types is not None:
             cards = [study for study in cards if study.type in self._types]
         return cards
@@ -238,34 +225,34 @@ class Session:
     def _ask(self, study: StudyCard) -> Question:
         self._hinted = False
         self._shown = time.monotonic()
-        card = study.card
+        card: Card = study.card
         shuffle = self._shuffler(study)
-        if isinstance(card, BasicCard):
+        kind = card.type
+        if kind == "basic":
             text = card.answer if study.reverse else card.prompt
             return Question(study, "self", text, hint=card.hint)
-        if isinstance(card, TypedCard):
+        if kind == "typed":
             return Question(study, "text", card.prompt, hint=card.hint)
-        if isinstance(card, NumberCard):
+        if kind == "number":
             return Question(study, "number", card.prompt, hint=card.hint, unit=card.unit)
-        if isinstance(card, ClozeCard):
-            gap = study.gap
-            assert gap is not None
-            return Question(study, "text", _blank(card, gap.index), hint=card.hint)
-        if isinstance(card, ChoiceCard):
+        if kind == "cloze":
+            assert study.gap is not None
+            return Question(study, "text", _blank(card, study.gap.index), hint=card.hint)
+        if kind == "choice":
             return Question(
                 study, "choice", card.prompt, shuffle([card.answer, *card.distractors]), hint=card.hint
             )
-        if isinstance(card, MultiCard):
+        if kind == "multi":
             return Question(
                 study, "multi", card.prompt, shuffle([*card.answers, *card.distractors]), hint=card.hint
             )
-        if isinstance(card, TrueFalseCard):
+        if kind == "truefalse":
             return Question(study, "truefalse", card.statement, hint=card.hint)
-        if isinstance(card, OrderCard):
+        if kind == "order":
             return Question(
                 study, "order", card.prompt, _shuffled_not_solved(shuffle, card.items), hint=card.hint
             )
-        if isinstance(card, MatchCard):
+        if kind == "match":
             lefts = tuple(left for left, _ in card.pairs)
             rights = _shuffled_not_solved(shuffle, [right for _, right in card.pairs])
             return Question(study, "match", card.prompt, rights, lefts, hint=card.hint)
@@ -298,13 +285,8 @@ class Session:
         return self._hinted
 
     def source(self, study: StudyCard) -> Source | None:
-        reference = study.card.source
-        if not reference:
-            return None
-        for source in self.decks[study.deck_id].deck.sources:
-            if source.id == reference:
-                return Source(source.title, source.url)
-        return Source(reference, reference)
+        """Where the card's fact comes from: one of its deck's sources, or a URL."""
+        return self.decks[study.deck_id].source(study.card.source)
 
     # ------------------------------------------------------------ answering
 
@@ -333,12 +315,11 @@ class Session:
         card = question.card
         if question.kind == "self":
             return card.prompt if question.study.reverse else card.answer
-        if question.kind == "text" and isinstance(card, ClozeCard):
+        if question.kind == "text" and card.type == "cloze":
             assert question.study.gap is not None
             return question.study.gap.answer
         if question.kind == "number":
-            value = f"{card.answer:g}" if isinstance(card.answer, float) else str(card.answer)
-            return f"{value} {card.unit}".strip()
+            return f"{_number_text(card.answer)} {card.unit}".strip()
         if question.kind == "truefalse":
             return "true" if card.answer else "false"
         if question.kind == "multi":
@@ -375,7 +356,7 @@ class Session:
         deck = self.decks[question.study.deck_id]
         if question.kind == "text":
             given = str(response)
-            if isinstance(card, ClozeCard):
+            if card.type == "cloze":
                 gap = question.study.gap
                 assert gap is not None
                 expected, accept, strict = gap.answer, card.accept.get(gap.answer, []), False
@@ -517,7 +498,10 @@ class Session:
             else None
         )
         assert outcome.review_id is not None
-        review_id = self.store.overrule(outcome.review_id, int(grade), new_state, when=self.clock())
+        try:
+            review_id = self.store.overrule(outcome.review_id, int(grade), new_state, when=self.clock())
+        except StoreError as error:  # e.g. another session answered this card since
+            raise SessionError(str(error).rstrip(".")) from error
         revised = Outcome(
             outcome.question,
             outcome.given,
@@ -541,7 +525,9 @@ class Session:
                 and (new_state.due - answered.when).total_seconds() <= LEARN_AHEAD_SECONDS
             ):
                 self._queue.append(study)
-            self._question = self._ask(self._queue[0]) if self._queue else None
+            head = self._queue[0] if self._queue else None
+            if head is None or self._question is None or self._question.study is not head:
+                self._question = None if head is None else self._ask(head)
         self._history[-1] = _Answered(revised, answered.tally, answered.previous, answered.when)
         return revised
 
@@ -549,9 +535,13 @@ class Session:
         """Take back the last answer: its card is as before and is asked again."""
         if not self._history:
             raise SessionError("there is no answer to undo")
-        answered = self._history.pop()
+        answered = self._history[-1]
         assert answered.outcome.review_id is not None
-        self.store.undo(answered.outcome.review_id, when=self.clock())
+        try:
+            self.store.undo(answered.outcome.review_id, when=self.clock())
+        except StoreError as error:  # e.g. another session answered this card since
+            raise SessionError(str(error).rstrip(".")) from error
+        self._history.pop()
         study = answered.outcome.question.study
         self._drop_requeued(study)
         self._tally = answered.tally
@@ -580,22 +570,33 @@ class Session:
                 when=self.clock(),
             )
             self._finished = True
-        missed = [answered.outcome for answered in self._history if not answered.outcome.correct]
+        missed: dict[tuple[str, str], Outcome] = {}
+        for answered in self._history:
+            study = answered.outcome.question.study
+            if not answered.outcome.correct:
+                missed.setdefault((study.deck_id, study.key), answered.outcome)
         return Summary(
             self.mode,
             self._tally.answered,
             self._tally.correct,
             self._tally.best_streak,
             seconds,
-            missed,
+            list(missed.values()),
             self._next_due(),
         )
 
     def _next_due(self) -> datetime | None:
         states = self.store.states(self.profile.id, list(self.decks))
         now = self.clock()
-        future = [state.due for state in states.values() if state.due > now]
+        future = [state.due for key, state in states.items() if key in self._present and state.due > now]
         return min(future) if future else None
+
+
+def _number_text(value: float) -> str:
+    """A number as the deck wrote it: 2009, 1.64, 3.14159265 (not ``:g``'s 3.14159)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return str(value)
 
 
 def _fields(tally: _Tally) -> dict[str, int]:
@@ -607,7 +608,7 @@ def _fields(tally: _Tally) -> dict[str, int]:
     }
 
 
-def _blank(card: ClozeCard, index: int) -> str:
+def _blank(card: Card, index: int) -> str:
     """The cloze text with gap ``index`` blanked (or showing its hint) and the other gaps filled in."""
     pieces = []
     position = 0

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from otsquiz.core.problems import Problem
 
 if TYPE_CHECKING:
-    from otsquiz.core.models import Deck
+    from otsquiz.core.cards import Deck
     from otsquiz.core.store import Profile, Store
 
 
@@ -90,13 +90,27 @@ class OtsquizApp(App[int]):
                 self.exit(1, message=f"otsquiz: {error}")
                 return
         self.use_profile(self.launch.profile)
-        from otsquiz.tui.screens.home import HomeScreen
-
-        self.push_screen(HomeScreen())
         if self.launch.problems:
             self.notify_problems(self.launch.problems)
         if self.launch.start is not None:
+            # Straight to the first card; home is built when the session ends.
             self.start_session(self.launch.start)
+        else:
+            self.show_home()
+
+    def show_home(self) -> None:
+        """Back to the home screen, building it if the app started in a session."""
+        from otsquiz.tui.screens.home import HomeScreen
+
+        homes = [screen for screen in self.screen_stack if isinstance(screen, HomeScreen)]
+        if not homes:
+            if len(self.screen_stack) > 1:
+                self.switch_screen(HomeScreen())
+            else:
+                self.push_screen(HomeScreen())
+            return
+        while self.screen is not homes[0]:
+            self.pop_screen()
 
     def on_unmount(self) -> None:
         if self._store is not None:

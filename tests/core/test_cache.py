@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from otsquiz.core import deck_cache
-from otsquiz.core.library import inspect_deck
-from otsquiz.core.loader import load_deck
+from otsquiz.core.library import inspect_deck, load_deck
 from tests.factories import synthetic_deck
 
 
@@ -72,6 +71,6 @@ def test_problems_are_cached_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     broken.write_text('format = 1\n[deck]\nid = "b1"\ntitle = "B"\n[[cards]]\ntype = "typed"\nprompt = "p"\n')
     first = inspect_deck(broken)
     assert not first.ok
-    monkeypatch.setattr("otsquiz.core.loader.load_file_bytes", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr("otsquiz.core.library.load_file_bytes", lambda *a, **k: 1 / 0)
     again = inspect_deck(broken)
     assert again.problems == first.problems

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from otsquiz.core.library import load_decks
+from otsquiz.core.library import load_deck, load_decks
 from otsquiz.core.limits import MAX_FILE_BYTES
-from otsquiz.core.loader import load_bytes, load_deck, load_text
+from otsquiz.core.loader import load_bytes, load_text
 from tests.conftest import DATA
 
 # file -> (line, column, severity, words the message must contain)

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from otsquiz.core.models import CARD_TYPES, Deck, content_id
+from otsquiz.core.cards import content_id
+from otsquiz.core.models import CARD_TYPES, Deck
 
 VALID_CARDS: dict[str, dict[str, Any]] = {
     "basic": {"prompt": "Where is the Secretariat?", "answer": "Istanbul", "reverse": True},

@@ -13,6 +13,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, SelectionList,
 from otsquiz.tui.app import OtsquizApp, SessionRequest
 
 BAR_WIDTH = 10
+TITLE_WIDTH = 32  # keeps a row within 80 columns
 
 
 def mastery_bar(share: float, width: int = BAR_WIDTH) -> str:
@@ -37,6 +38,7 @@ class HomeScreen(Screen[None]):
         with Vertical(id="home"):
             yield Static("", id="profile-line")
             yield Label("Decks — space chooses; with none chosen, all are used", id="decks-title")
+            yield Static("", id="decks-header")
             yield SelectionList[str](id="decks")
             with Horizontal(id="drill-options"):
                 yield Label("Drill questions")
@@ -44,10 +46,10 @@ class HomeScreen(Screen[None]):
                 yield Label("seconds each (blank: no timer)")
                 yield Input("", id="drill-timer", type="integer", max_length=4, placeholder="—")
             with Horizontal(id="actions"):
-                yield Button("Study (s)", id="study", variant="primary")
-                yield Button("Drill (d)", id="drill", variant="warning")
-                yield Button("Stats (t)", id="stats")
-                yield Button("Settings (,)", id="settings")
+                yield Button("Study (s)", id="go-study", variant="primary")
+                yield Button("Drill (d)", id="go-drill", variant="warning")
+                yield Button("Stats (t)", id="go-stats")
+                yield Button("Settings (,)", id="go-settings")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -56,6 +58,7 @@ class HomeScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_decks()
+        self.query_one("#decks", SelectionList).focus()
 
     def refresh_decks(self) -> None:
         app = self.app
@@ -71,12 +74,13 @@ class HomeScreen(Screen[None]):
         if not rows:
             decks.add_option((Content("No decks found. Add .toml decks to your decks folder."), ""))
             return
-        width = max(len(title) for title, *_ in rows)
+        width = min(TITLE_WIDTH, max(len(title) for title, *_ in rows))
+        self.query_one("#decks-header", Static).update(
+            Content(f"{'Deck':<{width}} {'Cards':>5} {'Due':>5} {'New':>5}  Mastery")
+        )
         for title, deck_id, cards, due, new, mastery in rows:
-            line = (
-                f"{title:<{width}}  {cards:>5} cards  {due:>4} due  {new:>4} new  "
-                f"{mastery_bar(mastery)} {mastery:>4.0%}"
-            )
+            shown = title if len(title) <= width else title[: width - 1] + "…"
+            line = f"{shown:<{width}} {cards:>5} {due:>5} {new:>5}  {mastery_bar(mastery)} {mastery:>4.0%}"
             decks.add_option((Content(line), deck_id, deck_id in chosen))
 
     def chosen_decks(self) -> list[str]:
@@ -99,10 +103,10 @@ class HomeScreen(Screen[None]):
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
         actions = {
-            "study": lambda: self.start("study"),
-            "drill": lambda: self.start("drill"),
-            "stats": self.app.action_stats,
-            "settings": self.app.action_settings,
+            "go-study": lambda: self.start("study"),
+            "go-drill": lambda: self.start("drill"),
+            "go-stats": self.app.action_stats,
+            "go-settings": self.app.action_settings,
         }
         if event.button.id in actions:
             actions[event.button.id]()

@@ -62,4 +62,4 @@ class SummaryScreen(Screen[None]):
         return "\n".join(lines)
 
     def action_close(self) -> None:
-        self.dismiss()
+        self.app.show_home()  # type: ignore[attr-defined]
