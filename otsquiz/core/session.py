@@ -368,12 +368,10 @@ class Session:
                 accept,
                 language=deck.deck.language,
                 strict=strict,
+                strict_diacritics=deck.deck.strict_diacritics,
                 others=self._index(deck),
             )
-            correct = verdict.correct
-            if correct and deck.deck.strict_diacritics and "diacritics" in verdict.forgiven:
-                correct = False  # the deck asks for the diacritics
-            return given, correct, verdict.exact and correct, verdict.forgiven if correct else ()
+            return given, verdict.correct, verdict.exact, verdict.forgiven
         if question.kind == "number":
             given = str(response)
             verdict = answers.check_number(given, card.answer, card.tolerance)
