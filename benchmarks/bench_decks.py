@@ -44,10 +44,19 @@ def peak_memory_mb(path: Path) -> float:
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
     )
     baseline = subprocess.run(
-        [sys.executable, "-c", "import resource, otsquiz.core.loader; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"],
-        capture_output=True, text=True, check=True, cwd=REPO,
+        [
+            sys.executable,
+            "-c",
+            "import resource, otsquiz.core.loader; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
     )
-    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True, cwd=REPO)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True, cwd=REPO
+    )
     return float(out.stdout) - float(baseline.stdout)
 
 
@@ -71,8 +80,10 @@ def main() -> None:
     from otsquiz.core import deck_cache
     from otsquiz.core.loader import load_bytes, load_file_bytes
 
-    print(f"# {platform.node()} · {platform.processor() or platform.machine()} · {os.cpu_count()} cores · "
-          f"Python {platform.python_version()} · {time.strftime('%Y-%m-%d')}")
+    print(
+        f"# {platform.node()} · {platform.processor() or platform.machine()} · {os.cpu_count()} cores · "
+        f"Python {platform.python_version()} · {time.strftime('%Y-%m-%d')}"
+    )
     print("| cards | file MB | tomllib.loads | first load | ratio | cached load | ratio | peak memory |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size in args.sizes:
@@ -86,8 +97,10 @@ def main() -> None:
         deck_cache.write(data, *_loaded(load_bytes(data, str(path))))
         cached = best_of(runs, load_file_bytes, data, str(path))
         memory = f"{peak_memory_mb(path):.0f} MB" if size >= 100_000 else ""
-        print(f"| {size:,} | {len(data) / 1e6:.1f} | {bare * 1000:.0f} ms | {first * 1000:.0f} ms | "
-              f"{first / bare:.2f}× | {cached * 1000:.1f} ms | {cached / bare:.3f}× | {memory} |")
+        print(
+            f"| {size:,} | {len(data) / 1e6:.1f} | {bare * 1000:.0f} ms | {first * 1000:.0f} ms | "
+            f"{first / bare:.2f}× | {cached * 1000:.1f} ms | {cached / bare:.3f}× | {memory} |"
+        )
 
     env = {**os.environ, "OTSQUIZ_HOME": str(home / "validate")}
     baseline = process_time([sys.executable, "-c", "import tomllib; from pydantic import BaseModel"], 9, env)
@@ -99,7 +112,9 @@ def main() -> None:
     print()
     print("| process (median of 9) | time | ratio to the bare imports |")
     print("|---|---:|---:|")
-    print(f"| python -c 'import tomllib; from pydantic import BaseModel' | {baseline * 1000:.0f} ms | 1.00× |")
+    print(
+        f"| python -c 'import tomllib; from pydantic import BaseModel' | {baseline * 1000:.0f} ms | 1.00× |"
+    )
     print(f"| otsquiz validate decks/ (cache warm) | {warm * 1000:.0f} ms | {warm / baseline:.2f}× |")
     print(f"| otsquiz validate decks/ (no cache) | {cold * 1000:.0f} ms | {cold / baseline:.2f}× |")
 

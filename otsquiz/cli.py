@@ -11,7 +11,8 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -304,12 +305,18 @@ def _profile_name(args: argparse.Namespace) -> str:
     return getattr(args, "profile", None) or "default"
 
 
-def _open_store() -> Any:
-    """The progress store; a corrupt or newer database ends the command with its message."""
+@contextmanager
+def _open_store() -> Iterator[Any]:
+    """The progress store, closed at the end.
+
+    A database error while it is open (damaged, newer, busy, a bad profile
+    name) ends the command with its message, never a traceback.
+    """
     from otsquiz.core.store import Store, StoreError
 
     try:
-        return Store.open()
+        with Store.open() as store:
+            yield store
     except StoreError as error:
         raise CommandError(str(error)) from error
 
@@ -320,11 +327,15 @@ class CommandError(Exception):
 
 def _collection(selectors: Sequence[str]) -> list[Any]:
     """The decks to use: all of them, or those named by id or path; decks with problems are left out."""
-    from otsquiz.core.library import load_decks
+    from otsquiz.core.library import find_deck_files, load_decks
 
     paths = [selector for selector in selectors if os.path.exists(selector)]
     ids = [selector for selector in selectors if selector not in paths]
-    results = load_decks(_deck_sources(paths))
+    files = list(find_deck_files(_deck_sources(paths)))
+    # A file named here that is also among the user's decks is loaded once (as named),
+    # not twice, which would make it a duplicate of itself.
+    named = {file.resolve(): file for file in files}
+    results = load_decks([file for file in files if named[file.resolve()] is file])
     broken = [result for result in results if not result.ok]
     for result in broken:
         errors = [p for p in result.problems if p.severity == "error"]
@@ -338,13 +349,16 @@ def _collection(selectors: Sequence[str]) -> list[Any]:
         unknown = [deck_id for deck_id in ids if deck_id not in known]
         if unknown:
             raise UsageError(f"no deck with id {', '.join(unknown)} (see `otsquiz decks`)")
-        decks = [deck for deck in decks if deck.deck.id in ids]
-    elif paths:
-        given = {str(Path(p)) for p in paths}
+    if ids or paths:
+        # Ids and paths may be mixed; a folder holds the decks inside it, not those of
+        # a folder whose name merely starts the same ("turkic" is not "turkic-extra").
+        given = [Path(path).resolve() for path in paths]
         decks = [
             r.deck
             for r in results
-            if r.ok and r.deck is not None and any(r.path.startswith(g) for g in given)
+            if r.ok
+            and r.deck is not None
+            and (r.deck.deck.id in ids or any(Path(r.path).resolve().is_relative_to(g) for g in given))
         ]
     if not decks:
         raise UsageError("no decks to study")

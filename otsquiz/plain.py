@@ -37,7 +37,13 @@ class PlainRunner:
         stdout: TextIO | None = None,
     ) -> None:
         self.session = session
-        self.stdin = stdin or sys.stdin
+        if stdin is None:
+            stdin = sys.stdin
+            reconfigure = getattr(stdin, "reconfigure", None)
+            if reconfigure is not None:
+                # A stray byte that is not UTF-8 must be an odd answer, not the end of the session.
+                reconfigure(errors="replace")
+        self.stdin = stdin
         self.stdout = stdout or sys.stdout
         self.verdicts: list[Outcome] = []
         self._interactive = _is_tty(self.stdin)
@@ -92,8 +98,9 @@ class PlainRunner:
                 self.say(
                     f"Answer: {question.card.prompt if question.study.reverse else question.card.answer}"
                 )
-                grade = self._rate()
-                self.show(session.rate(grade))
+                grade = self._rate(question)
+                if grade is not None:
+                    self.show(session.rate(grade))
                 return
             response = reader.parse(line)
             if response is None:
@@ -102,13 +109,16 @@ class PlainRunner:
             self.show(session.submit(response))
             return
 
-    def _rate(self) -> Grade:
+    def _rate(self, question: Question) -> Grade | None:
+        """The learner's grade; None when a command (an undo) put another question up."""
         while True:
             line = self.read("How well did you know it? 1 again, 2 hard, 3 good, 4 easy> ").strip()
             if line in ("1", "2", "3", "4"):
                 return Grade(int(line))
             if not self.command(line):
                 self.say("Please answer 1, 2, 3 or 4.")
+            elif self.session.current is not question:
+                return None
 
     def command(self, line: str) -> bool:
         """Run a ':' command; True if the line was one."""
@@ -127,8 +137,6 @@ class PlainRunner:
                 if self.verdicts:
                     self.verdicts.pop()
                 self.say("Undone: the last answer no longer counts. Here it is again.")
-                assert session.current is not None
-                self.ask(session.current)
             elif word in (":overrule", ":o"):
                 outcome = session.overrule()
                 if self.verdicts:
@@ -139,7 +147,7 @@ class PlainRunner:
             else:
                 self.say(HELP)
         except SessionError as error:
-            self.say(f"Can't do that: {error}.")
+            self.say(f"Can't do that: {str(error).rstrip('.')}.")
         return True
 
     def show(self, outcome: Outcome) -> None:
@@ -219,7 +227,8 @@ class _Reader:
 
 def _numbers(line: str, count: int) -> list[int] | None:
     words = line.replace(",", " ").split()
-    if not words or not all(word.isdigit() for word in words):
+    # isdecimal, not isdigit: int() refuses "²"; and no option number has more than a few digits
+    if not words or not all(word.isdecimal() and len(word) <= 6 for word in words):
         return None
     numbers = [int(word) - 1 for word in words]
     return numbers if all(0 <= n < count for n in numbers) else None

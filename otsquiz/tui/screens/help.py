@@ -32,8 +32,9 @@ Answering
   Put in order    shift+↑ / shift+↓ (or k / j) move the highlighted item, enter checks
   Match           enter on a left item, then enter on its right item;
                   choosing a left item again changes its pair
-  h               hint (a right answer then counts as Hard)
-  x               I don't know
+  h  or ctrl+t    hint (a right answer then counts as Hard)
+  x  or ctrl+n    I don't know
+                  (while typing an answer, only ctrl+t and ctrl+n work)
 
 After the verdict
   enter / space   next question

@@ -69,6 +69,7 @@ class HomeScreen(Screen[None]):
         )
         decks = self.query_one("#decks", SelectionList)
         chosen = set(decks.selected)
+        highlighted = decks.highlighted
         decks.clear_options()
         rows = deck_rows(app)
         if not rows:
@@ -82,6 +83,8 @@ class HomeScreen(Screen[None]):
             shown = title if len(title) <= width else title[: width - 1] + "…"
             line = f"{shown:<{width}} {cards:>5} {due:>5} {new:>5}  {mastery_bar(mastery)} {mastery:>4.0%}"
             decks.add_option((Content(line), deck_id, deck_id in chosen))
+        # Without a highlighted row, space would choose nothing until an arrow was pressed.
+        decks.highlighted = min(highlighted or 0, decks.option_count - 1)
 
     def chosen_decks(self) -> list[str]:
         return [deck_id for deck_id in self.query_one("#decks", SelectionList).selected if deck_id]

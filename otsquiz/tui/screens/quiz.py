@@ -59,12 +59,13 @@ class QuizScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "finish", "End session"),
-        Binding("h", "hint", "Hint"),
+        # h and x are letters an answer is typed with: ctrl+t and ctrl+n work while typing too.
+        Binding("h,ctrl+t", "hint", "Hint", key_display="h ^t"),
         Binding("space", "reveal_or_next", "Show / next", show=False),
         Binding("enter", "next", "Next", show=False),
         Binding("o", "overrule", "Overrule"),
         Binding("u", "undo", "Undo"),
-        Binding("x", "give_up", "Don't know", show=False),
+        Binding("x,ctrl+n", "give_up", "Don't know", show=False),
         *[Binding(str(grade), f"rate({grade})", show=False) for grade in range(1, 5)],
     ]
 
