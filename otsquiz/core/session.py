@@ -18,12 +18,14 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from otsquiz.core import answers
 from otsquiz.core.cards import Card, Deck, Source, StudyCard
 from otsquiz.core.scheduling import CardState, Grade, Scheduler, build_queue, grade_for
 from otsquiz.core.store import Profile, Store, StoreError
+
+if TYPE_CHECKING:
+    from otsquiz.core.answers import AnswerIndex
 
 Mode = Literal["study", "drill"]
 # How the learner answers: the app and the plain mode pick their input from this.
@@ -140,7 +142,7 @@ class Session:
         self.scheduler = Scheduler(profile.settings.desired_retention)
         self._types = frozenset(types) if types else None
         self._present: frozenset[tuple[str, str]] = frozenset()  # (deck_id, key) of every card, set by _cards
-        self._indexes: dict[str, answers.AnswerIndex] = {}
+        self._indexes: dict[str, AnswerIndex] = {}
         self._random = random.Random(seed)
         self._tally = _Tally()
         self._history: list[_Answered] = []
@@ -352,6 +354,9 @@ class Session:
 
     def _judge(self, question: Question, response: Any) -> tuple[str, bool, bool, tuple[str, ...]]:
         """(the answer in words, correct, exact, what was forgiven)."""
+        # Deferred: rapidfuzz is not needed to show the first question, only to judge it.
+        from otsquiz.core import answers
+
         card = question.card
         deck = self.decks[question.study.deck_id]
         if question.kind == "text":
@@ -406,7 +411,17 @@ class Session:
             return given, correct, correct, ()
         raise SessionError(f"unknown question kind {question.kind}")
 
-    def _index(self, deck: Deck) -> answers.AnswerIndex:
+    def prepare(self) -> None:
+        """Build what judging typed answers needs (a typo guard per deck) ahead of the first answer.
+
+        Safe to run in a background thread while the first question is shown.
+        """
+        for deck in list(self.decks.values()):
+            self._index(deck)
+
+    def _index(self, deck: Deck) -> AnswerIndex:
+        from otsquiz.core import answers
+
         index = self._indexes.get(deck.deck.id)
         if index is None:
             index = self._indexes[deck.deck.id] = answers.AnswerIndex(

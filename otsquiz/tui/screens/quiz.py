@@ -111,6 +111,13 @@ class QuizScreen(Screen[None]):
         )
         self.query_one("#progress", ProgressBar).update(total=max(1, self.session.total), progress=0)
         self.show_question()
+        # Once the first question is on screen, prepare what judging an answer needs.
+        self.call_after_refresh(self._prepare_answers)
+
+    def _prepare_answers(self) -> None:
+        session = self.session
+        if session is not None:
+            self.run_worker(session.prepare, thread=True, exclusive=True, group="prepare")
 
     # ------------------------------------------------------------ showing
 
