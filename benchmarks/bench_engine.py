@@ -1,0 +1,377 @@
+"""How fast the study engine is: answering, opening the store, building the queue.
+
+Builds synthetic collections (10,000 and 100,000 cards by default) with a
+year of simulated history bulk-inserted into a fresh progress database,
+then measures:
+
+* one answer: schedule it (FSRS), ``Store.record`` it durably, and choose
+  the next card (learning steps that have come due first, else the next in
+  the day's queue) — median and p99 over ``--answers`` answers, with
+  ``synchronous=NORMAL`` (the default) and ``FULL``;
+* opening the store and choosing the first card: ``Store.open``, the
+  profile, every card state, today's counts, ``build_queue`` — with the
+  default time-boxed ``quick_check``, a whole one, and none;
+* building the day's queue alone;
+* ``Store.stats`` (what ``otsquiz stats`` and the statistics screen show).
+
+Deck loading is not included (the cards' keys are made up here). The file
+cache is warm, as it is when one opens otsquiz twice in a row.
+
+    python -m benchmarks.bench_engine [--sizes 10000 100000] [--answers 1000]
+
+(from the repository root, or anywhere once otsquiz is installed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import heapq
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from operator import itemgetter
+from pathlib import Path
+from typing import Literal
+
+from otsquiz.core.scheduling import (
+    CardIndex,
+    Grade,
+    QueueCard,
+    Scheduler,
+    build_queue,
+)
+from otsquiz.core.store import CHECK_BUDGET_SECONDS, Store
+
+DECK_SIZE = 1000
+INTRODUCED = 0.85  # share of cards studied at least once during the simulated year
+LAPSE_RATE = 0.1
+DAY_US = 86_400_000_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def to_us(moment: datetime) -> int:
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def synthetic_cards(count: int) -> list[QueueCard]:
+    """Decks of 1,000 cards; every fourth note also has a reversed card."""
+    cards: list[QueueCard] = []
+    note = 0
+    while len(cards) < count:
+        deck_id = f"deck-{len(cards) // DECK_SIZE:03d}"
+        key = f"note-{note}"
+        cards.append(QueueCard(deck_id, key, key))
+        if note % 4 == 0 and len(cards) < count:
+            cards.append(QueueCard(deck_id, f"{key}:reverse", key))
+        note += 1
+    return cards
+
+
+def simulate(cards: list[QueueCard], now: datetime, rng: random.Random) -> tuple[list[tuple], list[tuple]]:
+    """Card-state rows and review-log rows for a year of plausible study.
+
+    A cheap model rather than FSRS itself (which would take minutes here):
+    stability grows 2-3.5x on a pass and drops to a third on a lapse; the
+    interval is the stability. Cards whose next review fell in the last
+    three days are left due, as if the learner had skipped those days.
+    """
+    now_us = to_us(now)
+    year_ago = now_us - 365 * DAY_US
+    horizon = now_us - 3 * DAY_US
+    states: list[tuple] = []
+    log: list[tuple] = []
+    for deck_id, card_key, _ in cards:
+        if rng.random() > INTRODUCED:
+            continue
+        when = year_ago + int(rng.random() * 365 * DAY_US)
+        stability, difficulty, reps, lapses = 3.17, 5.0, 0, 0
+        previous: str | None = None
+        while True:
+            lapse = reps > 0 and rng.random() < LAPSE_RATE
+            rating = 1 if lapse else rng.choice((2, 3, 3, 3, 4))
+            log.append((deck_id, card_key, rating, when, previous))
+            reps += 1
+            if lapse:
+                lapses += 1
+                stability = max(0.5, stability / 3)
+            elif reps > 1:
+                stability *= rng.uniform(2.0, 3.5)
+            due = when + int(max(1.0, stability) * DAY_US)
+            # the store's compact undo snapshot of the state this review produced
+            previous = json.dumps(
+                {
+                    "state": 2,
+                    "step": None,
+                    "stability": stability,
+                    "difficulty": difficulty,
+                    "due": due,
+                    "last_review": when,
+                    "reps": reps,
+                    "lapses": lapses,
+                    "leech": lapses >= 8,
+                },
+                separators=(",", ":"),
+            )
+            if due > horizon:
+                break
+            when = due
+        states.append(
+            (deck_id, card_key, 2, None, stability, difficulty, due, when, reps, lapses, lapses >= 8)
+        )
+    return states, log
+
+
+def fill(store: Store, profile_id: int, states: list[tuple], log: list[tuple]) -> None:
+    with store.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO card_state (profile_id, deck_id, card_key, state, step, stability,"
+            " difficulty, due, last_review, reps, lapses, leech)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ((profile_id, *row) for row in states),
+        )
+        conn.executemany(
+            "INSERT INTO review_log (profile_id, mode, kind, deck_id, card_key, answer,"
+            " verdict, exact, rating, ms, ts, previous, prev_state)"
+            " VALUES (?, 'study', 'answer', ?, ?, 'x', ?, ?, ?, 4000, ?, ?, ?)",
+            (
+                (
+                    profile_id,
+                    deck_id,
+                    card_key,
+                    "wrong" if rating == 1 else "correct",
+                    int(rating == 3),
+                    rating,
+                    when,
+                    previous,
+                    None if previous is None else 2,
+                )
+                # in time order, as a real log is appended
+                for deck_id, card_key, rating, when, previous in sorted(log, key=itemgetter(3))
+            ),
+        )
+    store.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def timed(action: Callable[[], object], repeat: int) -> list[float]:
+    """Milliseconds taken by each of ``repeat`` calls."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def open_and_choose(path: Path, cards: CardIndex, budget: float | None) -> QueueCard:
+    with Store.open(path, check_budget=budget) as store:
+        profile = store.profile()
+        now = datetime.now(UTC)
+        states = store.states(profile.id)
+        queue = build_queue(
+            cards,
+            states,
+            now,
+            new_per_day=profile.settings.new_per_day,
+            new_done_today=store.new_introduced_today(profile.id, now),
+            notes_seen_today=store.notes_seen_today(profile.id, now),
+        )
+        return queue[0]
+
+
+def answer_times(
+    path: Path,
+    cards: CardIndex,
+    answers: int,
+    synchronous: Literal["NORMAL", "FULL"],
+    rng: random.Random,
+) -> list[float]:
+    """Per-answer milliseconds: schedule, record durably, choose the next card."""
+    with Store.open(path, synchronous=synchronous) as store:
+        profile = store.profile()
+        scheduler = Scheduler(profile.settings.desired_retention)
+        now = datetime.now(UTC)
+        states = store.states(profile.id)
+        queue = deque(
+            build_queue(
+                cards,
+                states,
+                now,
+                new_per_day=answers,  # enough new cards for every answer measured
+                new_done_today=0,
+                notes_seen_today=store.notes_seen_today(profile.id, now),
+            )
+        )
+        learning: list[tuple[datetime, int, QueueCard]] = []  # steps due later today
+        session = store.start_session(profile.id, "study", sorted({c.deck_id for c in cards.cards}))
+        card = queue.popleft()
+        times = []
+        for index in range(answers):
+            grade = rng.choice((Grade.AGAIN, Grade.HARD, Grade.GOOD, Grade.GOOD, Grade.EASY))
+            start = time.perf_counter()
+            now = datetime.now(UTC)
+            key = (card.deck_id, card.card_key)
+            new_state = scheduler.review(states.get(key), card.deck_id, card.card_key, grade, now)
+            store.record(
+                profile.id,
+                session_id=session,
+                mode="study",
+                deck_id=card.deck_id,
+                card_key=card.card_key,
+                answer="answer",
+                verdict="wrong" if grade == Grade.AGAIN else "correct",
+                exact=grade == Grade.GOOD,
+                rating=int(grade),
+                ms=3000,
+                new_state=new_state,
+                when=now,
+            )
+            states[key] = new_state
+            if new_state.due - now < timedelta(hours=1):
+                heapq.heappush(learning, (new_state.due, index, card))
+            if learning and (learning[0][0] <= now or not queue):
+                card = heapq.heappop(learning)[2]
+            elif queue:
+                card = queue.popleft()
+            else:
+                break
+            times.append((time.perf_counter() - start) * 1000)
+        return times
+
+
+def build_times(path: Path, cards: list[QueueCard] | CardIndex, repeat: int) -> list[float]:
+    with Store.open(path) as store:
+        profile = store.profile()
+        states = store.states(profile.id)
+        seen = store.notes_seen_today(profile.id)
+    now = datetime.now(UTC)
+    return timed(lambda: build_queue(cards, states, now, notes_seen_today=seen), repeat)
+
+
+def states_load_times(path: Path, repeat: int) -> list[float]:
+    with Store.open(path) as store:
+        profile_id = store.profile().id
+        return timed(lambda: store.states(profile_id), repeat)
+
+
+def stats_times(path: Path, cards: list[QueueCard], repeat: int) -> list[float]:
+    decks: dict[str, list[str]] = {}
+    for deck_id, card_key, _ in cards:
+        decks.setdefault(deck_id, []).append(card_key)
+    with Store.open(path) as store:
+        profile_id = store.profile().id
+        return timed(lambda: store.stats(profile_id, decks), repeat)
+
+
+def quick_check_times(path: Path, repeat: int) -> list[float]:
+    with Store.open(path, check_budget=0) as store:
+        return timed(store.check, repeat)
+
+
+def measure(size: int, folder: Path, answers: int, rng: random.Random) -> dict[str, str]:
+    now = datetime.now(UTC)
+    cards = synthetic_cards(size)
+    started = time.perf_counter()
+    states, log = simulate(cards, now, rng)
+    simulated = time.perf_counter() - started
+    path = folder / f"bench-{size}.sqlite3"
+    with Store.open(path) as store:
+        started = time.perf_counter()
+        fill(store, store.profile().id, states, log)
+        filled = time.perf_counter() - started
+    due = sum(1 for row in states if row[6] <= to_us(now))
+    studied, logged = len(states), len(log)
+    del states, log  # half a million rows would slow every garbage collection below
+    gc.collect()
+
+    results: dict[str, str] = {
+        "cards / studied / due now": f"{size:,} / {studied:,} / {due:,}",
+        "review log rows": f"{logged:,}",
+        "database size": f"{path.stat().st_size / 2**20:.1f} MiB",
+        "simulate + bulk insert": f"{simulated:.1f} s + {filled:.1f} s",
+    }
+    started = time.perf_counter()
+    index = CardIndex(cards)
+    indexing = (time.perf_counter() - started) * 1000
+    open_and_choose(path, index, 0)  # the first open after the bulk load is not typical
+    for label, budget in (
+        ("no check", 0),
+        (f"default: check for {CHECK_BUDGET_SECONDS} s at most", CHECK_BUDGET_SECONDS),
+        ("whole quick_check", None),
+    ):
+        opening = timed(lambda budget=budget: open_and_choose(path, index, budget), 7)
+        results[f"open + first card ({label})"] = f"{statistics.median(opening):.0f} ms"
+    results["  quick_check alone"] = f"{statistics.median(quick_check_times(path, 5)):.0f} ms"
+    results["  states() alone"] = f"{statistics.median(states_load_times(path, 5)):.0f} ms"
+    for label, given in (("from a CardIndex", index), ("from a plain list", cards)):
+        building = build_times(path, given, 21)
+        results[f"build day's queue {label}"] = (
+            f"{statistics.median(building):.1f} ms (min {min(building):.1f})"
+        )
+    results["  CardIndex(cards), once per deck load"] = f"{indexing:.0f} ms"
+    results["stats() for every deck"] = f"{statistics.median(stats_times(path, cards, 3)):.0f} ms"
+    modes: tuple[Literal["NORMAL", "FULL"], ...] = ("NORMAL", "FULL")
+    for synchronous in modes:
+        times = answer_times(path, index, answers, synchronous, rng)
+        results[f"one answer, synchronous={synchronous}"] = (
+            f"{statistics.median(times):.2f} ms median, {percentile(times, 0.99):.2f} ms p99 (n={len(times)})"
+        )
+    return results
+
+
+def print_table(sizes: list[int], rows: list[dict[str, str]]) -> None:
+    labels = list(rows[0])
+    width = max(map(len, labels))
+    columns = [
+        max(len(f"{size:,} cards"), *(len(row[label]) for label in labels))
+        for size, row in zip(sizes, rows, strict=True)
+    ]
+    header = " | ".join(f"{f'{size:,} cards':<{column}}" for size, column in zip(sizes, columns, strict=True))
+    print(f"{'':<{width}} | {header}")
+    print(f"{'-' * width}-+-" + "-+-".join("-" * column for column in columns))
+    for label in labels:
+        cells = " | ".join(f"{row[label]:<{column}}" for row, column in zip(rows, columns, strict=True))
+        print(f"{label:<{width}} | {cells}")
+
+
+@contextmanager
+def folder_for(path: str | None) -> Iterator[Path]:
+    if path:
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        yield folder
+    else:
+        with tempfile.TemporaryDirectory(prefix="otsquiz-bench-") as temporary:
+            yield Path(temporary)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--answers", type=int, default=1000)
+    parser.add_argument("--dir", help="keep the databases in this folder (default: a temporary one)")
+    parser.add_argument("--seed", type=int, default=2026)
+    options = parser.parse_args()
+    rng = random.Random(options.seed)
+    rows = []
+    with folder_for(options.dir) as folder:
+        for size in options.sizes:
+            print(f"building and measuring {size:,} cards…", file=sys.stderr)
+            rows.append(measure(size, folder, options.answers, rng))
+    print_table(options.sizes, rows)
+
+
+if __name__ == "__main__":
+    main()
