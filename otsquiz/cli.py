@@ -414,7 +414,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     decks = [r.deck for r in load_decks(_deck_sources([])) if r.ok and r.deck is not None]
     with _open_store() as store:
         profile = store.profile(_profile_name(args))
-        report = store.stats(profile.id, {deck.deck.id: [s.key for s in deck.expand()] for deck in decks})
+        report = store.stats(profile.id, {deck.deck.id: deck.keys for deck in decks})
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
         return EXIT_OK

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import re
+import sys
+from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
@@ -117,46 +121,165 @@ def content_id(card: Card) -> str:
     return "h-" + hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-@dataclass(frozen=True, slots=True)
-class StudyCard:
-    """One thing the learner is asked: a card, one gap of a cloze, or a reversed card."""
+# A study card's part of its card: the card itself, its reverse, or cloze gap n (1-based).
+WHOLE = 0
+REVERSE = 65_535
 
-    deck_id: str
-    key: str  # progress is keyed on (deck_id, key)
-    note: str  # the card id shared by siblings (gaps of one cloze, a card and its reverse)
-    card: Card
-    position: int  # the card's place in its deck, for the order of new cards
-    gap: Gap | None = None
-    reverse: bool = False
+
+class StudyCard:
+    """One thing the learner is asked: a card, one gap of a cloze, or a reversed card.
+
+    Its card is decoded from the deck only when something reads it, so that
+    a queue of thousands of study cards costs little to build.
+    """
+
+    __slots__ = ("_deck", "_part", "deck_id", "key", "note", "position")
+
+    def __init__(self, deck: Deck, index: int) -> None:
+        self._deck = deck
+        self.deck_id: str = deck.deck.id
+        self.key: str = deck.keys[index]  # progress is keyed on (deck_id, key)
+        self.note: str = deck.notes[index]  # the card id siblings share (a cloze's gaps, a card and its reverse)
+        self.position: int = deck.positions[index]  # the card's place in its deck
+        self._part: int = deck.parts[index]
+
+    @property
+    def card(self) -> Card:
+        return self._deck.card(self.position)
 
     @property
     def type(self) -> str:
-        return self.card.type
+        return self._deck.types[self.position]
+
+    @property
+    def gap(self) -> Gap | None:
+        if self._part in (WHOLE, REVERSE) or self.type != "cloze":
+            return None
+        return self.card.gaps[self._part - 1]
+
+    @property
+    def reverse(self) -> bool:
+        return self._part == REVERSE
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StudyCard) and (self.deck_id, self.key) == (other.deck_id, other.key)
+
+    def __hash__(self) -> int:
+        return hash((self.deck_id, self.key))
+
+    def __repr__(self) -> str:
+        return f"StudyCard({self.deck_id!r}, {self.key!r})"
 
 
-@dataclass(frozen=True, slots=True)
+def _encode(card: Card) -> bytes:
+    return marshal.dumps(tuple(getattr(card, name) for name in _CARD_FIELDS))
+
+
+def _decode(blob: bytes) -> Card:
+    return Card(*marshal.loads(blob))
+
+
 class Deck:
-    deck: DeckInfo
-    cards: tuple[Card, ...]
+    """A compiled deck: its ``[deck]`` table, its cards, and the outline of what is studied.
 
-    def expand(self) -> list[StudyCard]:
-        """The cards as they are studied: one per cloze gap, and reverse cards added."""
-        deck_id = self.deck.id
-        expanded: list[StudyCard] = []
-        for position, card in enumerate(self.cards):
+    Built to open fast however large it is: the cards are kept encoded and
+    decoded one by one when asked for, and the outline (every study card's
+    key, note and place) is ready without touching them. Only the cards a
+    session shows are ever decoded.
+    """
+
+    __slots__ = ("_blobs", "_cards", "_index", "deck", "keys", "notes", "parts", "positions", "types")
+
+    def __init__(
+        self,
+        deck: DeckInfo,
+        blobs: tuple[bytes, ...],
+        keys: tuple[str, ...],
+        notes: tuple[str, ...],
+        positions: array,
+        parts: array,
+        types: tuple[str, ...],
+    ) -> None:
+        self.deck = deck
+        self._blobs = blobs
+        self.keys = keys  # one per study card, in deck order
+        self.notes = notes
+        self.positions = positions  # the card each study card comes from
+        self.parts = parts  # WHOLE, REVERSE or a gap number
+        self.types = types  # each card's type
+        self._cards: list[Card | None] = [None] * len(blobs)
+        self._index: dict[str, int] | None = None
+
+    @classmethod
+    def build(cls, deck: DeckInfo, cards: Iterable[Card]) -> Deck:
+        blobs, keys, notes, positions, parts, types = [], [], [], array("I"), array("H"), []
+        for position, card in enumerate(cards):
+            blobs.append(_encode(card))
+            types.append(sys.intern(card.type))
             note = card.id or content_id(card)
             if card.type == "cloze":
                 for gap in card.gaps:
-                    expanded.append(StudyCard(deck_id, f"{note}:{gap.index}", note, card, position, gap))
+                    keys.append(f"{note}:{gap.index}")
+                    notes.append(note)
+                    positions.append(position)
+                    parts.append(min(gap.index, REVERSE - 1))
                 continue
-            expanded.append(StudyCard(deck_id, note, note, card, position))
+            keys.append(note)
+            notes.append(note)
+            positions.append(position)
+            parts.append(WHOLE)
             if card.reverse:
-                expanded.append(StudyCard(deck_id, f"{note}:reverse", note, card, position, reverse=True))
-        return expanded
+                keys.append(f"{note}:reverse")
+                notes.append(note)
+                positions.append(position)
+                parts.append(REVERSE)
+        return cls(deck, tuple(blobs), tuple(keys), tuple(notes), positions, parts, tuple(types))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled encoded: reading a large deck back is a few big objects, not one per field.
+        return (Deck, (self.deck, self._blobs, self.keys, self.notes, self.positions, self.parts, self.types))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Deck) and self.__reduce__()[1] == other.__reduce__()[1]
+
+    def __hash__(self) -> int:
+        return hash((self.deck, self.keys))
+
+    def type_of(self, index: int) -> str:
+        """The card type of study card ``index``, without decoding the card."""
+        return self.types[self.positions[index]]
+
+    def card(self, position: int) -> Card:
+        card = self._cards[position]
+        if card is None:
+            card = self._cards[position] = _decode(self._blobs[position])
+        return card
+
+    @property
+    def cards(self) -> list[Card]:
+        """Every card, decoded (fine for small decks; large ones use ``card`` and ``study``)."""
+        return [self.card(position) for position in range(len(self._blobs))]
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+    def study(self, index: int) -> StudyCard:
+        """Study card ``index`` of the outline."""
+        return StudyCard(self, index)
+
+    def index_of(self, key: str) -> int | None:
+        """The outline index of the study card ``key`` (None if the deck has no such card)."""
+        if self._index is None:
+            self._index = dict(zip(self.keys, range(len(self.keys)), strict=True))
+        return self._index.get(key)
+
+    def expand(self) -> list[StudyCard]:
+        """The cards as they are studied: one per cloze gap, and reverse cards added."""
+        return [self.study(index) for index in range(len(self.keys))]
 
     def answer_texts(self) -> list[str]:
         """All answers, choices and distractors of the deck (the typo guard's ``others``)."""
-        return [text for card in self.cards for text in card.answer_texts()]
+        return [text for position in range(len(self._blobs)) for text in self.card(position).answer_texts()]
 
     def source(self, reference: str) -> Source | None:
         """The source a card names: one of the deck's, or a bare URL."""

@@ -398,7 +398,7 @@ class Deck(_Strict):
     def compile(self) -> cards.Deck:
         """The compiled form of this deck, which the rest of otsquiz uses."""
         info = self.deck
-        return cards.Deck(
+        return cards.Deck.build(
             cards.DeckInfo(
                 id=info.id,
                 title=info.title,
@@ -409,7 +409,7 @@ class Deck(_Strict):
                 strict_diacritics=info.strict_diacritics,
                 sources=tuple(cards.Source(s.id, s.title, s.url, s.published) for s in info.sources),
             ),
-            tuple(_compile_card(card) for card in self.cards),
+            (_compile_card(card) for card in self.cards),
         )
 
     def expand(self) -> list[cards.StudyCard]:

@@ -359,8 +359,13 @@ def build_queue(
     notes_seen_today: AbstractSet[tuple[str, str]] = frozenset(),
     limit: int | None = None,
     scheduler: Scheduler | None = None,
+    studied: AbstractSet[tuple[str, str]] | None = None,
 ) -> list[Any]:
     """The cards to study now, in order; the items of ``cards`` are returned as given.
+
+    With ``studied`` (the keys of every card studied before), ``states``
+    need only hold the cards due now: that is all a large collection has
+    to read from its database to start.
 
     ``cards`` is every card of the chosen decks in deck order, as
     ``(deck_id, card_key, note)`` (``QueueCard`` or plain tuples), or a
@@ -402,16 +407,20 @@ def build_queue(
                 if state is not None and state.due <= now:
                     due.append((state, position))
         # lazily: usually only the first few unstudied cards are needed
-        new = (item for item in items if (item[0], item[1]) not in states)
+        seen = states if studied is None else studied
+        new = (item for item in items if (item[0], item[1]) not in seen)
     else:
         items = []
         new = []
+        seen = states if studied is None else studied
         for item in cards:
-            state = get((item[0], item[1]))
-            if state is None:
+            key = (item[0], item[1])
+            state = get(key)
+            if state is not None:
+                if state.due <= now:
+                    due.append((state, len(items)))
+            elif key not in seen:
                 new.append(item)
-            elif state.due <= now:
-                due.append((state, len(items)))
             items.append(item)
 
     learning: list[tuple[datetime, int]] = []

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import accumulate, repeat
 from typing import TYPE_CHECKING, Any, Literal
 
 from otsquiz.core.cards import Card, Deck, Source, StudyCard
-from otsquiz.core.scheduling import CardState, Grade, Scheduler, build_queue, grade_for
+from otsquiz.core.scheduling import CardIndex, CardState, Grade, Scheduler, build_queue, grade_for
 from otsquiz.core.store import Profile, Store, StoreError
 
 if TYPE_CHECKING:
@@ -141,7 +143,6 @@ class Session:
         self.clock = clock
         self.scheduler = Scheduler(profile.settings.desired_retention)
         self._types = frozenset(types) if types else None
-        self._present: frozenset[tuple[str, str]] = frozenset()  # (deck_id, key) of every card, set by _cards
         self._indexes: dict[str, AnswerIndex] = {}
         self._random = random.Random(seed)
         self._tally = _Tally()
@@ -164,35 +165,33 @@ class Session:
 
     # ------------------------------------------------------------ the queue
 
-    def _cards(self) -> list[StudyCard]:
-        cards = [study for deck in self.decks.values() for study in deck.expand()]
-        # States of cards no longer in a deck are kept, but say nothing about this session.
-        self._present = frozenset((study.deck_id, study.key) for study in cards)
-        if self._types is not None:
-            cards = [study for study in cards if study.type in self._types]
-        return cards
-
     def _build(self, count: int | None, now: datetime) -> list[StudyCard]:
-        cards = self._cards()
+        outline = Outline([self.decks[deck_id] for deck_id in sorted(self.decks)])
+        if self._types is not None:
+            items: Sequence[tuple[str, str, str, Deck, int]] = [
+                item for item in outline.cards if item[3].type_of(item[4]) in self._types
+            ]
+        else:
+            items = outline.cards
         if self.mode == "drill":
             # The same seed draws the same questions in the same order on every machine.
-            cards.sort(key=lambda study: (study.deck_id, study.position, study.key))
-            drawn = self._random.sample(cards, k=min(count or 20, len(cards)))
-            return drawn
-        states = self.store.states(self.profile.id, list(self.decks))
-        by_key = {(study.deck_id, study.key): study for study in cards}
+            drawn = self._random.sample(items, k=min(count or 20, len(items)))
+            return [deck.study(index) for _, _, _, deck, index in drawn]
+        deck_ids = list(self.decks)
         settings = self.profile.settings
         queue = build_queue(
-            [(study.deck_id, study.key, study.note) for study in cards],
-            states,
+            outline if self._types is None else items,
+            # Only the due cards' states and the studied cards' keys are read: cheap however large.
+            self.store.due_states(self.profile.id, deck_ids, now),
             now,
             new_per_day=settings.new_per_day,
             new_done_today=self.store.new_introduced_today(self.profile.id, now),
             notes_seen_today=self.store.notes_seen_today(self.profile.id, now),
             limit=count,
             scheduler=self.scheduler,
+            studied=_Studied(self.store, self.profile.id, self.decks),
         )
-        return [by_key[(deck_id, key)] for deck_id, key, _ in queue]
+        return [deck.study(index) for _, _, _, deck, index in queue]
 
     @property
     def current(self) -> Question | None:
@@ -599,9 +598,11 @@ class Session:
         )
 
     def _next_due(self) -> datetime | None:
+        # States of cards no longer in a deck are kept, but say nothing about this session.
+        present = {(deck_id, key) for deck_id, deck in self.decks.items() for key in deck.keys}
         states = self.store.states(self.profile.id, list(self.decks))
         now = self.clock()
-        future = [state.due for key, state in states.items() if key in self._present and state.due > now]
+        future = [state.due for key, state in states.items() if key in present and state.due > now]
         return min(future) if future else None
 
 
@@ -610,6 +611,95 @@ def _number_text(value: float) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
     return str(value)
+
+
+class _OutlineItems(Sequence[tuple[str, str, str, Deck, int]]):
+    """Every study card of some decks as ``(deck_id, key, note, deck, index)``, made on demand."""
+
+    def __init__(self, decks: list[Deck]) -> None:
+        self.decks = decks
+        self.offsets = list(accumulate((len(deck.keys) for deck in decks), initial=0))
+
+    def __len__(self) -> int:
+        return self.offsets[-1]
+
+    def __getitem__(self, position: int) -> tuple[str, str, str, Deck, int]:  # type: ignore[override]
+        if not 0 <= position < len(self):
+            raise IndexError(position)
+        deck_number = bisect_right(self.offsets, position) - 1
+        deck = self.decks[deck_number]
+        index = position - self.offsets[deck_number]
+        return (deck.deck.id, deck.keys[index], deck.notes[index], deck, index)
+
+    def __iter__(self) -> Iterator[tuple[str, str, str, Deck, int]]:
+        for deck in self.decks:
+            yield from zip(repeat(deck.deck.id), deck.keys, deck.notes, repeat(deck), range(len(deck.keys)))
+
+
+class _OutlinePositions:
+    """``(deck_id, key)`` to a place in ``_OutlineItems``, through each deck's own key index."""
+
+    def __init__(self, items: _OutlineItems) -> None:
+        self.items = items
+        self.by_id = {
+            deck.deck.id: (deck, offset) for deck, offset in zip(items.decks, items.offsets, strict=False)
+        }
+
+    def get(self, key: tuple[str, str]) -> int | None:
+        found = self.by_id.get(key[0])
+        if found is None:
+            return None
+        deck, offset = found
+        index = deck.index_of(key[1])
+        return None if index is None else offset + index
+
+
+class _Studied:
+    """Whether a card was studied before, asked of the database a stretch of its deck at a time.
+
+    ``build_queue`` reads the decks in order until it has the day's new cards;
+    with this it reads only the states of the stretch it went through, not
+    the keys of every card ever studied.
+    """
+
+    FIRST_STRETCH = 256
+
+    def __init__(self, store: Store, profile_id: int, decks: dict[str, Deck]) -> None:
+        self.store = store
+        self.profile_id = profile_id
+        self.decks = decks
+        self.studied: set[tuple[str, str]] = set()
+        self.read_until: dict[str, int] = {}  # per deck: the outline index read up to
+        self.stretch: dict[str, int] = {}
+
+    def __contains__(self, key: object) -> bool:
+        deck_id, card_key = key  # type: ignore[misc]
+        deck = self.decks.get(deck_id)
+        index = deck.index_of(card_key) if deck is not None else None
+        if deck is None or index is None:
+            return False
+        if index >= self.read_until.get(deck_id, 0):
+            # Each stretch twice the last: few queries however far the new cards are.
+            size = self.stretch.get(deck_id, self.FIRST_STRETCH)
+            self.stretch[deck_id] = min(size * 2, 65_536)
+            keys = deck.keys[index : index + size]
+            found = self.store.studied_among(self.profile_id, deck_id, keys)
+            self.studied.update((deck_id, found_key) for found_key in found)
+            self.read_until[deck_id] = index + len(keys)
+        return key in self.studied
+
+
+class Outline(CardIndex):
+    """The study cards of a session's decks, as ``build_queue``'s index, without copying them.
+
+    A large collection is never expanded card by card: due cards are found
+    through the decks' key indexes, and new cards by reading the outlines in
+    order until the day's allowance is met.
+    """
+
+    def __init__(self, decks: list[Deck]) -> None:  # no super().__init__: nothing is copied
+        self.cards = _OutlineItems(decks)  # type: ignore[assignment]
+        self.positions = _OutlinePositions(self.cards)  # type: ignore[assignment]
 
 
 def _fields(tally: _Tally) -> dict[str, int]:

@@ -35,7 +35,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -69,7 +69,9 @@ __all__ = [
 ]
 
 BUSY_TIMEOUT_MS = 5000
-CHECK_BUDGET_SECONDS = 0.1
+# How long opening may spend on SQLite's quick_check: enough for a typical database,
+# little enough not to slow every start (damage met later is still reported).
+CHECK_BUDGET_SECONDS = 0.02
 """How long ``Store.open`` may spend looking for damaged pages (about 10 MiB here)."""
 MASTERED_STABILITY_DAYS = 21.0
 """A card counts as mastered once its stability reaches three weeks."""
@@ -743,6 +745,46 @@ class Store:
             parameters += decks
         rows = self._read(sql, parameters)
         return {(row[0], row[1]): _state_from_row(row) for row in rows}
+
+    def due_states(
+        self, profile_id: int, deck_ids: Iterable[str], now: datetime
+    ) -> dict[tuple[str, str], CardState]:
+        """The states of the cards due at ``now`` (through the due index: cheap however many cards)."""
+        decks = list(dict.fromkeys(deck_ids))
+        rows = self._read(
+            f"SELECT {_STATE_COLUMNS} FROM card_state WHERE profile_id = ? AND due <= ?"
+            f" AND deck_id IN ({', '.join('?' * len(decks))})",
+            [profile_id, _to_us(now), *decks],
+        )
+        return {(row[0], row[1]): _state_from_row(row) for row in rows}
+
+    def studied_keys(self, profile_id: int, deck_ids: Iterable[str]) -> set[tuple[str, str]]:
+        """``(deck_id, card_key)`` of every card studied before, read from the primary key alone."""
+        decks = list(dict.fromkeys(deck_ids))
+        rows = self._read(
+            "SELECT deck_id, card_key FROM card_state WHERE profile_id = ?"
+            f" AND deck_id IN ({', '.join('?' * len(decks))})",
+            [profile_id, *decks],
+        )
+        return set(rows)
+
+    def studied_among(self, profile_id: int, deck_id: str, card_keys: Sequence[str]) -> set[str]:
+        """Which of ``card_keys`` (of one deck) were studied before."""
+        rows = self._read(
+            "SELECT card_key FROM card_state WHERE profile_id = ? AND deck_id = ?"
+            " AND card_key IN (SELECT value FROM json_each(?))",
+            (profile_id, deck_id, json.dumps(list(card_keys))),
+        )
+        return {row[0] for row in rows}
+
+    def deck_counts(self, profile_id: int, now: datetime) -> dict[str, tuple[int, int, int]]:
+        """Per deck: (cards studied, due now, mastered), counted by the database."""
+        rows = self._read(
+            "SELECT deck_id, count(*), coalesce(sum(due <= ?), 0), coalesce(sum(stability >= ?), 0)"
+            " FROM card_state WHERE profile_id = ? GROUP BY deck_id",
+            (_to_us(now), MASTERED_STABILITY_DAYS, profile_id),
+        )
+        return {deck_id: (studied, due, mastered) for deck_id, studied, due, mastered in rows}
 
     def state(self, profile_id: int, deck_id: str, card_key: str) -> CardState | None:
         with self._lock, self._errors():

@@ -124,26 +124,24 @@ def _number(text: str) -> int | None:
 
 
 def deck_rows(app: OtsquizApp) -> list[tuple[str, str, int, int, int, float]]:
-    """(title, id, cards, due, new, mastery) for each deck, for the profile in use."""
-    from otsquiz.core.store import MASTERED_STABILITY_DAYS
+    """(title, id, cards, due, new, mastery) for each deck, for the profile in use.
 
+    Counted by the database, so that a large collection opens as fast as a small one.
+    """
     assert app.profile is not None
-    states = app.store.states(app.profile.id, [deck.deck.id for deck in app.decks])
-    now = app.clock()
+    counts = app.store.deck_counts(app.profile.id, app.clock())
     rows = []
     for deck in app.decks:
-        keys = [study.key for study in deck.expand()]
-        due = new = mastered = 0
-        for key in keys:
-            state = states.get((deck.deck.id, key))
-            if state is None:
-                new += 1
-                continue
-            if state.due <= now:
-                due += 1
-            if state.stability is not None and state.stability >= MASTERED_STABILITY_DAYS:
-                mastered += 1
+        cards = len(deck.keys)
+        studied, due, mastered = counts.get(deck.deck.id, (0, 0, 0))
         rows.append(
-            (deck.deck.title, deck.deck.id, len(keys), due, new, mastered / len(keys) if keys else 0.0)
+            (
+                deck.deck.title,
+                deck.deck.id,
+                cards,
+                due,
+                max(0, cards - studied),
+                mastered / cards if cards else 0.0,
+            )
         )
     return rows

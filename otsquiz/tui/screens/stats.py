@@ -100,7 +100,7 @@ class StatsScreen(Screen[None]):
     def _report(self) -> dict[str, Any]:
         app = self.app
         assert app.profile is not None
-        decks = {deck.deck.id: [study.key for study in deck.expand()] for deck in app.decks}
+        decks = {deck.deck.id: deck.keys for deck in app.decks}
         report = app.store.stats(app.profile.id, decks, now=app.clock(), days=30)
         # The calendar looks further back than the charts.
         longer = app.store.stats(app.profile.id, {}, now=app.clock(), days=7 * CALENDAR_WEEKS)
@@ -130,7 +130,9 @@ class StatsScreen(Screen[None]):
         plot.title(title)
         positions = list(range(len(values)))
         plot.bar(positions, values, width=0.6)
-        step = max(1, len(labels) // 5)
+        # Labels far enough apart for 80 columns: plotext shifts crowded labels off their
+        # ticks, in an order that changes from run to run (it passes them through a set).
+        step = max(1, len(labels) // 3)
         plot.xticks(positions[::step], labels[::step])
         plot.yfrequency(3)
 
