@@ -16,6 +16,7 @@ cache and the database are warm, as on any start after the first.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import shutil
@@ -42,9 +43,12 @@ Minimal().run()
 """
 
 
+_RUNS = itertools.count()
+
+
 def time_to_screen(command: str, marker: str, env: dict[str, str]) -> float:
     """Seconds from starting ``command`` in a new tmux window until ``marker`` is on its screen."""
-    session = f"bench-{os.getpid()}"
+    session = f"bench-{os.getpid()}-{next(_RUNS)}"
     exports = " ".join(f"{key}={value}" for key, value in env.items())
     start = time.perf_counter()
     subprocess.run(

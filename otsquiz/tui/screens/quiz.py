@@ -14,9 +14,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Footer, ProgressBar, Static
 
 from otsquiz.core.scheduling import Grade
 from otsquiz.core.session import Outcome, Question, Session, SessionError
@@ -80,7 +81,6 @@ class QuizScreen(Screen[None]):
         self._outcomes: list[Outcome] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
         with Horizontal(id="status"):
             yield ProgressBar(id="progress", show_eta=False)
             yield Static("", id="score")
@@ -159,8 +159,11 @@ class QuizScreen(Screen[None]):
         self.query_one("#progress", ProgressBar).update(
             total=max(1, session.done + left), progress=session.done
         )
+        profile = self.app.profile.name if self.app.profile else ""
         self.query_one("#score", Static).update(
-            f"score {session.score}/{session.done} · streak {session.streak} · {left} left"
+            Content(
+                f"score {session.score}/{session.done} · streak {session.streak} · {left} left · {profile}"
+            )
         )
 
     def show_outcome(self, outcome: Outcome) -> None:
