@@ -17,7 +17,12 @@ then measures:
 Deck loading is not included (the cards' keys are made up here). The file
 cache is warm, as it is when one opens otsquiz twice in a row.
 
-    python -m benchmarks.bench_engine [--sizes 10000 100000] [--answers 1000]
+With ``--anki`` (the default, when the ``anki`` package is installed) the
+same collections, with the same simulated history, are built in Anki and
+measured the same way (see ``bench_anki``); the table then shows both,
+and otsquiz's times as a multiple of Anki's against the targets.
+
+    python -m benchmarks.bench_engine [--sizes 10000 100000] [--answers 1000] [--no-anki]
 
 (from the repository root, or anywhere once otsquiz is installed).
 """
@@ -28,6 +33,8 @@ import argparse
 import gc
 import heapq
 import json
+import os
+import pickle
 import random
 import statistics
 import sys
@@ -39,8 +46,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from operator import itemgetter
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from otsquiz.core.cards import Card, Deck, DeckInfo
 from otsquiz.core.scheduling import (
     CardIndex,
     Grade,
@@ -48,7 +56,11 @@ from otsquiz.core.scheduling import (
     Scheduler,
     build_queue,
 )
+from otsquiz.core.session import Session
 from otsquiz.core.store import CHECK_BUDGET_SECONDS, Store
+
+if TYPE_CHECKING:
+    from .bench_anki import AnkiCollection, AnkiResults
 
 DECK_SIZE = 1000
 INTRODUCED = 0.85  # share of cards studied at least once during the simulated year
@@ -175,20 +187,39 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def open_and_choose(path: Path, cards: CardIndex, budget: float | None) -> QueueCard:
+def compiled_decks(cards: list[QueueCard], folder: Path) -> list[Path]:
+    """The synthetic cards as compiled decks (basic cards, reversed where a ``:reverse`` key exists),
+    pickled as the deck cache keeps them; the paths of the pickles."""
+    reversed_notes = {card.note for card in cards if card.card_key.endswith(":reverse")}
+    by_deck: dict[str, list[Card]] = {}
+    for deck_id, card_key, note in cards:
+        if card_key == note:
+            by_deck.setdefault(deck_id, []).append(
+                Card(
+                    "basic",
+                    id=note,
+                    prompt=f"Prompt {note}",
+                    answer=f"Answer {note}",
+                    reverse=note in reversed_notes,
+                )
+            )
+    paths = []
+    for deck_id, deck_cards in by_deck.items():
+        deck = Deck.build(DeckInfo(deck_id, f"Deck {deck_id}"), deck_cards)
+        path = folder / f"{deck_id}.pickle"
+        path.write_bytes(pickle.dumps(deck, protocol=pickle.HIGHEST_PROTOCOL))
+        paths.append(path)
+    return paths
+
+
+def open_and_choose(path: Path, decks: list[Path], budget: float | None) -> str:
+    """What ``otsquiz study`` does before its first card: open the store, read the compiled
+    decks from the cache, and build the session's queue (Session is the app's own engine)."""
     with Store.open(path, check_budget=budget) as store:
-        profile = store.profile()
-        now = datetime.now(UTC)
-        states = store.states(profile.id)
-        queue = build_queue(
-            cards,
-            states,
-            now,
-            new_per_day=profile.settings.new_per_day,
-            new_done_today=store.new_introduced_today(profile.id, now),
-            notes_seen_today=store.notes_seen_today(profile.id, now),
-        )
-        return queue[0]
+        compiled = [pickle.loads(deck.read_bytes()) for deck in decks]
+        session = Session(store, store.profile(), compiled)
+        assert session.current is not None
+        return session.current.study.key
 
 
 def answer_times(
@@ -199,6 +230,17 @@ def answer_times(
     rng: random.Random,
 ) -> list[float]:
     """Per-answer milliseconds: schedule, record durably, choose the next card."""
+    return list(answer_steps(path, cards, answers, synchronous, rng))
+
+
+def answer_steps(
+    path: Path,
+    cards: CardIndex,
+    answers: int,
+    synchronous: Literal["NORMAL", "FULL"],
+    rng: random.Random,
+) -> Iterator[float]:
+    """``answer_times`` one answer at a time (to alternate with Anki's)."""
     with Store.open(path, synchronous=synchronous) as store:
         profile = store.profile()
         scheduler = Scheduler(profile.settings.desired_retention)
@@ -217,7 +259,6 @@ def answer_times(
         learning: list[tuple[datetime, int, QueueCard]] = []  # steps due later today
         session = store.start_session(profile.id, "study", sorted({c.deck_id for c in cards.cards}))
         card = queue.popleft()
-        times = []
         for index in range(answers):
             grade = rng.choice((Grade.AGAIN, Grade.HARD, Grade.GOOD, Grade.GOOD, Grade.EASY))
             start = time.perf_counter()
@@ -247,8 +288,7 @@ def answer_times(
                 card = queue.popleft()
             else:
                 break
-            times.append((time.perf_counter() - start) * 1000)
-        return times
+            yield (time.perf_counter() - start) * 1000
 
 
 def build_times(path: Path, cards: list[QueueCard] | CardIndex, repeat: int) -> list[float]:
@@ -280,7 +320,9 @@ def quick_check_times(path: Path, repeat: int) -> list[float]:
         return timed(store.check, repeat)
 
 
-def measure(size: int, folder: Path, answers: int, rng: random.Random) -> dict[str, str]:
+def measure(
+    size: int, folder: Path, answers: int, rng: random.Random, *, anki: bool = False, seed: int = 0
+) -> dict[str, str]:
     now = datetime.now(UTC)
     cards = synthetic_cards(size)
     started = time.perf_counter()
@@ -293,6 +335,12 @@ def measure(size: int, folder: Path, answers: int, rng: random.Random) -> dict[s
         filled = time.perf_counter() - started
     due = sum(1 for row in states if row[6] <= to_us(now))
     studied, logged = len(states), len(log)
+    anki_collection: AnkiCollection | None = None
+    if anki:
+        from . import bench_anki
+
+        # the same cards and history; measured after otsquiz, below
+        anki_collection = bench_anki.build(size, folder, rng, cards=cards, states=states, log=log, now=now)
     del states, log  # half a million rows would slow every garbage collection below
     gc.collect()
 
@@ -305,30 +353,128 @@ def measure(size: int, folder: Path, answers: int, rng: random.Random) -> dict[s
     started = time.perf_counter()
     index = CardIndex(cards)
     indexing = (time.perf_counter() - started) * 1000
-    open_and_choose(path, index, 0)  # the first open after the bulk load is not typical
+    decks = compiled_decks(cards, folder)
+    open_and_choose(path, decks, 0)  # the first open after the bulk load is not typical
+    openings: dict[str, float] = {}
     for label, budget in (
         ("no check", 0),
         (f"default: check for {CHECK_BUDGET_SECONDS} s at most", CHECK_BUDGET_SECONDS),
         ("whole quick_check", None),
     ):
-        opening = timed(lambda budget=budget: open_and_choose(path, index, budget), 7)
-        results[f"open + first card ({label})"] = f"{statistics.median(opening):.0f} ms"
+        opening = timed(lambda budget=budget: open_and_choose(path, decks, budget), 7)
+        openings[label] = statistics.median(opening)
+        results[f"open + first card ({label})"] = f"{openings[label]:.0f} ms"
     results["  quick_check alone"] = f"{statistics.median(quick_check_times(path, 5)):.0f} ms"
     results["  states() alone"] = f"{statistics.median(states_load_times(path, 5)):.0f} ms"
+    queue_build = 0.0
     for label, given in (("from a CardIndex", index), ("from a plain list", cards)):
         building = build_times(path, given, 21)
+        queue_build = queue_build or statistics.median(building)
         results[f"build day's queue {label}"] = (
             f"{statistics.median(building):.1f} ms (min {min(building):.1f})"
         )
     results["  CardIndex(cards), once per deck load"] = f"{indexing:.0f} ms"
     results["stats() for every deck"] = f"{statistics.median(stats_times(path, cards, 3)):.0f} ms"
+    anki_results: AnkiResults | None = None
+    if anki_collection is not None:
+        from . import bench_anki
+
+        print("  anki: measuring reopens", file=sys.stderr)
+        reopen, open_only = bench_anki.reopen_times(anki_collection.path, 21)
+        anki_results = bench_anki.AnkiResults(
+            bench_anki.anki_version() or "?", anki_collection, reopen, open_only
+        )
+        anki_rng = random.Random(seed + size)  # its own, so that otsquiz's grades do not depend on --anki
     modes: tuple[Literal["NORMAL", "FULL"], ...] = ("NORMAL", "FULL")
+    answering: dict[str, list[float]] = {}
     for synchronous in modes:
-        times = answer_times(path, index, answers, synchronous, rng)
+        if anki_results is None:
+            times = answer_times(path, index, answers, synchronous, rng)
+        else:
+            # answer by answer in turn, so that both see the same disk and the same load
+            print(f"  measuring answers in both, synchronous={synchronous}", file=sys.stderr)
+            times, anki_results.answer_ms[synchronous] = alternate(
+                answer_steps(path, index, answers, synchronous, rng),
+                bench_anki.answer_steps(anki_results.collection.path, answers, synchronous, anki_rng),
+            )
+        answering[synchronous] = times
         results[f"one answer, synchronous={synchronous}"] = (
-            f"{statistics.median(times):.2f} ms median, {percentile(times, 0.99):.2f} ms p99 (n={len(times)})"
+            f"{statistics.median(times):.2f} ms median, {percentile(times, 0.99):.2f} ms p99,"
+            f" {sum(t > 5 for t in times)} over 5 ms (n={len(times)})"
+        )
+    if anki_results is not None:
+        results[f"— Anki {anki_results.version}: the same cards and history —"] = ""
+        results.update(bench_anki.rows(anki_results))
+        results.update(comparison(openings, queue_build, answering, anki_results))
+        syncs = fsync_times(folder, 200)
+        results["  this disk now: 4 KiB write + fsync"] = (
+            f"{statistics.median(syncs):.2f} ms median, {percentile(syncs, 0.99):.2f} ms p99"
+            " (synchronous=FULL waits for one per answer)"
         )
     return results
+
+
+def fsync_times(folder: Path, repeat: int) -> list[float]:
+    """Milliseconds for appending 4 KiB to a file and fsync-ing it: the disk's share of a FULL commit."""
+    path = folder / "fsync-probe"
+    block = b"x" * 4096
+    with path.open("ab") as probe:
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            probe.write(block)
+            probe.flush()
+            os.fsync(probe.fileno())
+            times.append((time.perf_counter() - start) * 1000)
+    path.unlink()
+    return times
+
+
+def alternate(first: Iterator[float], second: Iterator[float]) -> tuple[list[float], list[float]]:
+    """Both iterators' items, taking one from each in turn until both are exhausted."""
+    lists: tuple[list[float], list[float]] = ([], [])
+    running = [(first, lists[0]), (second, lists[1])]
+    while running:
+        for pair in list(running):
+            item = next(pair[0], None)
+            if item is None:
+                running.remove(pair)
+            else:
+                pair[1].append(item)
+    return lists
+
+
+def _versus(ours: float, theirs: float, target: float, unit: str = "ms") -> str:
+    ratio = ours / theirs
+    verdict = "meets" if ratio <= target else "misses"
+    return f"{ratio:.2f}× ({ours:.2f} / {theirs:.2f} {unit}) — {verdict} ≤ {target:g}×"
+
+
+def comparison(
+    openings: dict[str, float],
+    queue_build: float,
+    answering: dict[str, list[float]],
+    anki: AnkiResults,
+) -> dict[str, str]:
+    """otsquiz's times as multiples of Anki's, against the issue's targets."""
+    rows = {"— otsquiz ÷ Anki (target) —": ""}
+    for median, short in zip(openings.values(), ("no check", "default check", "whole check"), strict=True):
+        rows[f"open + first card ({short}) ÷ Anki reopen + first card"] = _versus(median, anki.reopen, 2.0)
+    for ours, theirs, note in (
+        ("NORMAL", "FULL", "each one's default"),
+        ("FULL", "FULL", "same durability"),
+        ("NORMAL", "NORMAL", "same durability"),
+    ):
+        times = answering[ours]
+        anki_median, anki_p99 = anki.answer(theirs)
+        label = f"one answer {ours} ÷ Anki {theirs} ({note})"
+        rows[f"{label}: median"] = _versus(statistics.median(times), anki_median, 1.0)
+        rows[f"{label}: p99"] = _versus(percentile(times, 0.99), anki_p99, 1.0)
+    rows["build day's queue (target < 50 ms at 100,000)"] = (
+        f"{queue_build:.1f} ms — {'meets' if queue_build < 50 else 'misses'} < 50 ms"
+        f" (Anki's first get_queued_cards: {anki.first_queue:.1f} ms)"
+    )
+    return rows
 
 
 def print_table(sizes: list[int], rows: list[dict[str, str]]) -> None:
@@ -363,13 +509,32 @@ def main() -> None:
     parser.add_argument("--answers", type=int, default=1000)
     parser.add_argument("--dir", help="keep the databases in this folder (default: a temporary one)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--anki",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also build the collections in Anki (pip install anki) and compare (default: on)",
+    )
     options = parser.parse_args()
+    anki = options.anki
+    if anki:
+        from .bench_anki import anki_version
+
+        version = anki_version()
+        if version is None:
+            print(
+                "the anki package is not installed (pip install anki): measuring otsquiz alone",
+                file=sys.stderr,
+            )
+            anki = False
+        else:
+            print(f"comparing with Anki {version}", file=sys.stderr)
     rng = random.Random(options.seed)
     rows = []
     with folder_for(options.dir) as folder:
         for size in options.sizes:
             print(f"building and measuring {size:,} cards…", file=sys.stderr)
-            rows.append(measure(size, folder, options.answers, rng))
+            rows.append(measure(size, folder, options.answers, rng, anki=anki, seed=options.seed))
     print_table(options.sizes, rows)
 
 

@@ -133,15 +133,34 @@ class StudyCard:
     a queue of thousands of study cards costs little to build.
     """
 
-    __slots__ = ("_deck", "_part", "deck_id", "key", "note", "position")
+    __slots__ = ("_deck", "_index")
 
     def __init__(self, deck: Deck, index: int) -> None:
         self._deck = deck
-        self.deck_id: str = deck.deck.id
-        self.key: str = deck.keys[index]  # progress is keyed on (deck_id, key)
-        self.note: str = deck.notes[index]  # the card id siblings share (a cloze's gaps, a card and its reverse)
-        self.position: int = deck.positions[index]  # the card's place in its deck
-        self._part: int = deck.parts[index]
+        self._index = index  # its place in the deck's outline
+
+    @property
+    def deck_id(self) -> str:
+        return self._deck.deck.id
+
+    @property
+    def key(self) -> str:
+        """Progress is keyed on ``(deck_id, key)``."""
+        return self._deck.keys[self._index]
+
+    @property
+    def note(self) -> str:
+        """The card id siblings share (a cloze's gaps, a card and its reverse)."""
+        return self._deck.notes[self._index]
+
+    @property
+    def position(self) -> int:
+        """The card's place in its deck."""
+        return self._deck.positions[self._index]
+
+    @property
+    def _part(self) -> int:
+        return self._deck.parts[self._index]
 
     @property
     def card(self) -> Card:

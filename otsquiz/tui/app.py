@@ -113,6 +113,12 @@ class OtsquizApp(App[int]):
             self.pop_screen()
 
     def on_unmount(self) -> None:
+        from otsquiz.tui.screens.quiz import QuizScreen
+
+        # Every answer is saved already; quitting mid-session also records the session's end.
+        for screen in self.screen_stack:
+            if isinstance(screen, QuizScreen) and screen.session is not None:
+                screen.session.summary()
         if self._store is not None:
             self._store.close()
 
@@ -195,9 +201,14 @@ class OtsquizApp(App[int]):
     def _palette(self, mode: str) -> Callable[[], None]:
         def start() -> None:
             from otsquiz.tui.screens.home import HomeScreen
+            from otsquiz.tui.screens.quiz import QuizScreen
 
+            if any(isinstance(screen, QuizScreen) for screen in self.screen_stack):
+                self.notify("Finish this session first (escape).", severity="warning")
+                return
             home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
-            if home is not None:
+            self.show_home()
+            if home is not None:  # a home built just now starts nothing until it is shown
                 home.start(mode)
 
         return start
