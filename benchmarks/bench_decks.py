@@ -38,7 +38,7 @@ def peak_memory_mb(path: Path) -> float:
     """Peak resident memory of a fresh process that loads the deck (no cache)."""
     code = (
         "import resource, sys\n"
-        "from otsquiz.core.loader import load_deck\n"
+        "from otsquiz.core.library import load_deck\n"
         "result = load_deck(sys.argv[1], use_cache=False)\n"
         "assert result.ok\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
@@ -78,7 +78,8 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="otsquiz-bench-"))
     os.environ["OTSQUIZ_HOME"] = str(home)
     from otsquiz.core import deck_cache
-    from otsquiz.core.loader import load_bytes, load_file_bytes
+    from otsquiz.core.library import load_file_bytes
+    from otsquiz.core.loader import load_bytes
 
     print(
         f"# {platform.node()} · {platform.processor() or platform.machine()} · {os.cpu_count()} cores · "

@@ -207,12 +207,24 @@ class Deck:
     session shows are ever decoded.
     """
 
-    __slots__ = ("_blobs", "_cards", "_index", "deck", "keys", "notes", "parts", "positions", "types")
+    __slots__ = (
+        "_cards",
+        "_data",
+        "_index",
+        "_offsets",
+        "deck",
+        "keys",
+        "notes",
+        "parts",
+        "positions",
+        "types",
+    )
 
     def __init__(
         self,
         deck: DeckInfo,
-        blobs: tuple[bytes, ...],
+        data: bytes,
+        offsets: array,
         keys: tuple[str, ...],
         notes: tuple[str, ...],
         positions: array,
@@ -220,20 +232,25 @@ class Deck:
         types: tuple[str, ...],
     ) -> None:
         self.deck = deck
-        self._blobs = blobs
+        # Every card encoded, end to end: one object to read back, whatever the deck's size.
+        self._data = data
+        self._offsets = offsets  # card n is data[offsets[n]:offsets[n + 1]]
         self.keys = keys  # one per study card, in deck order
         self.notes = notes
         self.positions = positions  # the card each study card comes from
         self.parts = parts  # WHOLE, REVERSE or a gap number
         self.types = types  # each card's type
-        self._cards: list[Card | None] = [None] * len(blobs)
+        self._cards: list[Card | None] = [None] * (len(offsets) - 1)
         self._index: dict[str, int] | None = None
 
     @classmethod
     def build(cls, deck: DeckInfo, cards: Iterable[Card]) -> Deck:
         blobs, keys, notes, positions, parts, types = [], [], [], array("I"), array("H"), []
+        offsets = array("Q", [0])
         for position, card in enumerate(cards):
-            blobs.append(_encode(card))
+            blob = _encode(card)
+            blobs.append(blob)
+            offsets.append(offsets[-1] + len(blob))
             types.append(sys.intern(card.type))
             note = card.id or content_id(card)
             if card.type == "cloze":
@@ -252,11 +269,23 @@ class Deck:
                 notes.append(note)
                 positions.append(position)
                 parts.append(REVERSE)
-        return cls(deck, tuple(blobs), tuple(keys), tuple(notes), positions, parts, tuple(types))
+        return cls(deck, b"".join(blobs), offsets, tuple(keys), tuple(notes), positions, parts, tuple(types))
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled encoded: reading a large deck back is a few big objects, not one per field.
-        return (Deck, (self.deck, self._blobs, self.keys, self.notes, self.positions, self.parts, self.types))
+        return (
+            Deck,
+            (
+                self.deck,
+                self._data,
+                self._offsets,
+                self.keys,
+                self.notes,
+                self.positions,
+                self.parts,
+                self.types,
+            ),
+        )
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Deck) and self.__reduce__()[1] == other.__reduce__()[1]
@@ -271,16 +300,17 @@ class Deck:
     def card(self, position: int) -> Card:
         card = self._cards[position]
         if card is None:
-            card = self._cards[position] = _decode(self._blobs[position])
+            start, end = self._offsets[position], self._offsets[position + 1]
+            card = self._cards[position] = _decode(self._data[start:end])
         return card
 
     @property
     def cards(self) -> list[Card]:
         """Every card, decoded (fine for small decks; large ones use ``card`` and ``study``)."""
-        return [self.card(position) for position in range(len(self._blobs))]
+        return [self.card(position) for position in range(len(self._cards))]
 
     def __len__(self) -> int:
-        return len(self._blobs)
+        return len(self._cards)
 
     def study(self, index: int) -> StudyCard:
         """Study card ``index`` of the outline."""
@@ -298,7 +328,7 @@ class Deck:
 
     def answer_texts(self) -> list[str]:
         """All answers, choices and distractors of the deck (the typo guard's ``others``)."""
-        return [text for position in range(len(self._blobs)) for text in self.card(position).answer_texts()]
+        return [text for position in range(len(self._cards)) for text in self.card(position).answer_texts()]
 
     def source(self, reference: str) -> Source | None:
         """The source a card names: one of the deck's, or a bare URL."""

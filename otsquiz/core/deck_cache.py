@@ -22,7 +22,7 @@ from typing import Any
 from otsquiz.core import paths
 
 # Bump when the models or the problems they produce change shape.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 def content_key(data: bytes) -> str:
