@@ -161,3 +161,17 @@ def test_decks_lists_bundled_user_and_given_decks(otsquiz_home: Path) -> None:
     assert any(line.startswith("ots-founding ") for line in lines)
     assert any(line.startswith("with-bom ") and "typed" in line for line in lines)
     assert any("1 error" in line and "empty.toml" in line for line in lines)
+
+
+def test_the_installed_command_finds_the_bundled_decks_from_anywhere(tmp_path: Path) -> None:
+    from tests.conftest import require_program
+
+    command = require_program("otsquiz")
+    result = subprocess.run([command, "decks"], capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert result.returncode == 0, result.stderr
+    listed = {line.split()[0] for line in result.stdout.splitlines()[1:] if line.strip()}
+    assert {"ots-founding", "ots-members", "ots-summits", "ots-alphabet"} <= listed
+    module = subprocess.run(
+        [sys.executable, "-m", "otsquiz", "--version"], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert module.returncode == 0 and module.stdout.startswith("otsquiz ")
