@@ -30,7 +30,7 @@ class HomeScreen(Screen[None]):
         Binding("t", "app.stats", "Stats"),
         Binding("comma", "app.settings", "Settings", key_display=","),
         Binding("p", "app.profiles", "Profile"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.quit", "Quit", show=False),  # the footer already shows ctrl+q
     ]
 
     def compose(self) -> ComposeResult:

@@ -192,10 +192,9 @@ class QuizScreen(Screen[None]):
     def _details(self, outcome: Outcome) -> str:
         assert self.session is not None
         lines = []
-        if outcome.question.kind != "self":
-            lines.append(f"Answer: {outcome.expected}")
-            if not outcome.correct:
-                lines.append(f"You answered: {outcome.given}")
+        lines.append(f"Answer: {outcome.expected}")
+        if outcome.question.kind != "self" and not outcome.correct:
+            lines.append(f"You answered: {outcome.given}")
         explanation = outcome.question.card.explanation
         if explanation:
             lines.append("")

@@ -15,7 +15,7 @@ from otsquiz.tui.text import plain
 class SummaryScreen(Screen[None]):
     BINDINGS = [
         Binding("enter,escape,space", "close", "Back to decks"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.quit", "Quit", show=False),  # the footer already shows ctrl+q
     ]
 
     def __init__(self, summary: Summary, outcomes: list[Outcome], feedback: bool) -> None:
