@@ -48,24 +48,20 @@ _RUNS = itertools.count()
 
 def time_to_screen(command: str, marker: str, env: dict[str, str]) -> float:
     """Seconds from starting ``command`` in a new tmux window until ``marker`` is on its screen."""
-    session = f"bench-{os.getpid()}-{next(_RUNS)}"
+    # A tmux server of its own for each run: no race with the previous run's server shutting down.
+    tmux = ["tmux", "-L", f"otsquiz-bench-{os.getpid()}-{next(_RUNS)}"]
     exports = " ".join(f"{key}={value}" for key, value in env.items())
     start = time.perf_counter()
-    subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30", f"env {exports} {command}"],
-        check=True,
-    )
+    subprocess.run([*tmux, "new-session", "-d", "-x", "100", "-y", "30", f"env {exports} {command}"], check=True)
     try:
         for _ in range(20_000):
-            screen = subprocess.run(
-                ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True, check=False
-            ).stdout
+            screen = subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True, text=True, check=False).stdout
             if marker in screen:
                 return time.perf_counter() - start
             time.sleep(0.002)
         raise RuntimeError(f"{marker!r} never appeared for {command!r}:\n{screen}")
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
+        subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)
 
 
 def median_time(command: str, marker: str, env: dict[str, str], runs: int) -> float:
