@@ -25,6 +25,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from enum import IntEnum
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import fsrs
@@ -322,7 +323,6 @@ class QueueCard(NamedTuple):
     note: str
 
 
-_LEARNING_STATES = (fsrs.State.Learning, fsrs.State.Relearning)
 
 
 class CardIndex:
@@ -359,13 +359,8 @@ def build_queue(
     notes_seen_today: AbstractSet[tuple[str, str]] = frozenset(),
     limit: int | None = None,
     scheduler: Scheduler | None = None,
-    studied: AbstractSet[tuple[str, str]] | None = None,
 ) -> list[Any]:
     """The cards to study now, in order; the items of ``cards`` are returned as given.
-
-    With ``studied`` (the keys of every card studied before), ``states``
-    need only hold the cards due now: that is all a large collection has
-    to read from its database to start.
 
     ``cards`` is every card of the chosen decks in deck order, as
     ``(deck_id, card_key, note)`` (``QueueCard`` or plain tuples), or a
@@ -385,7 +380,6 @@ def build_queue(
     card that was answered).
     """
     now = _utc(now)
-    factor, decay = (_DEFAULT_FACTOR, _DEFAULT_DECAY) if scheduler is None else scheduler.forgetting_curve
 
     # Find the due cards (with their deck positions) and the new candidates.
     # These loops are the whole cost for large collections: keep them bare.
@@ -407,47 +401,97 @@ def build_queue(
                 if state is not None and state.due <= now:
                     due.append((state, position))
         # lazily: usually only the first few unstudied cards are needed
-        seen = states if studied is None else studied
-        new = (item for item in items if (item[0], item[1]) not in seen)
+        new = (item for item in items if (item[0], item[1]) not in states)
     else:
         items = []
         new = []
-        seen = states if studied is None else studied
         for item in cards:
-            key = (item[0], item[1])
-            state = get(key)
-            if state is not None:
-                if state.due <= now:
-                    due.append((state, len(items)))
-            elif key not in seen:
+            state = get((item[0], item[1]))
+            if state is None:
                 new.append(item)
+            elif state.due <= now:
+                due.append((state, len(items)))
             items.append(item)
 
-    learning: list[tuple[datetime, int]] = []
-    reviews: list[tuple[float, int]] = []
-    for state, position in due:
-        if state.state in _LEARNING_STATES:
-            learning.append((state.due, position))
-        elif state.last_review is None or not state.stability:
-            reviews.append((0.0, position))
+    due.sort(key=itemgetter(1))  # deck order: ties below keep it
+    return plan_queue(
+        (
+            (
+                items[position],
+                int(state.state),
+                _us(state.due),
+                None if state.last_review is None else _us(state.last_review),
+                state.stability,
+            )
+            for state, position in due
+        ),
+        new,
+        now,
+        new_per_day=new_per_day,
+        new_done_today=new_done_today,
+        notes_seen_today=notes_seen_today,
+        limit=limit,
+        scheduler=scheduler,
+    )
+
+
+_LEARNING = (int(fsrs.State.Learning), int(fsrs.State.Relearning))
+_DAY_US = 86_400_000_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _us(moment: datetime) -> int:
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def plan_queue(
+    due: Iterable[tuple[Any, int, int, int | None, float | None]],
+    new: Iterable[Any],
+    now: datetime,
+    *,
+    new_per_day: int = 20,
+    new_done_today: int = 0,
+    notes_seen_today: AbstractSet[tuple[str, str]] = frozenset(),
+    limit: int | None = None,
+    scheduler: Scheduler | None = None,
+) -> list[Any]:
+    """The day's queue from the cards due and the new candidates, in the order of ``build_queue``.
+
+    ``due`` holds ``(item, state, due_us, last_review_us, stability)`` for
+    each studied card due now (the state as an int, times in microseconds
+    since the epoch: what the database stores, so a large collection needs
+    no objects per card); ``new`` yields the unstudied cards in deck order,
+    and is read only as far as the day's allowance. Items are
+    ``(deck_id, card_key, note, ...)`` and are returned as given. Ties keep
+    the order of ``due``.
+    """
+    now_us = _us(_utc(now))
+    factor, decay = (_DEFAULT_FACTOR, _DEFAULT_DECAY) if scheduler is None else scheduler.forgetting_curve
+    learning: list[tuple[int, int, Any]] = []
+    reviews: list[tuple[float, int, Any]] = []
+    for order, (item, state, due_us, last_review_us, stability) in enumerate(due):
+        if due_us > now_us:
+            continue
+        if state in _LEARNING:
+            learning.append((due_us, order, item))
+        elif last_review_us is None or not stability:
+            reviews.append((0.0, order, item))
         else:
-            elapsed = (now - state.last_review).days
-            if elapsed < 0:
-                elapsed = 0
-            reviews.append(((1 + factor * elapsed / state.stability) ** decay, position))
-    learning.sort()
-    reviews.sort()
+            # whole elapsed days, as fsrs counts them
+            elapsed = max(0, (now_us - last_review_us) // _DAY_US)
+            reviews.append(((1 + factor * elapsed / stability) ** decay, order, item))
+    learning.sort(key=itemgetter(0, 1))
+    reviews.sort(key=itemgetter(0, 1))
 
     queue: list[Any] = []
     taken: set[tuple[str, str]] = set()
-    for _, position in learning:
-        item = items[position]
+    # (Re)learning steps are minutes long: they come first and are never held back.
+    for _, _, item in learning:
         note = (item[0], item[2])
         if note not in taken:
             taken.add(note)
             queue.append(item)
-    for _, position in reviews:
-        item = items[position]
+    for _, _, item in reviews:
         note = (item[0], item[2])
         if note not in taken and note not in notes_seen_today:
             taken.add(note)
@@ -465,5 +509,4 @@ def build_queue(
                 allowance -= 1
                 if allowance == 0:
                     break
-
     return queue if limit is None else queue[:limit]

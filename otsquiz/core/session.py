@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import random
 import time
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import accumulate, repeat
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, Literal
 
 from otsquiz.core.cards import Card, Deck, Source, StudyCard
-from otsquiz.core.scheduling import CardIndex, CardState, Grade, Scheduler, build_queue, grade_for
+from otsquiz.core.scheduling import CardState, Grade, Scheduler, grade_for, note_of, plan_queue
 from otsquiz.core.store import Profile, Store, StoreError
 
 if TYPE_CHECKING:
@@ -34,6 +33,10 @@ Mode = Literal["study", "drill"]
 Kind = Literal["self", "text", "number", "choice", "multi", "truefalse", "order", "match"]
 # A learning card due again within this many seconds comes back in this session.
 LEARN_AHEAD_SECONDS = 20 * 60
+# New cards are looked for this many at a time at first, then twice as many each time.
+NEW_CARDS_FIRST_STRETCH = 256
+# An entry of the queue before it is shown: (deck_id, key, note, deck, outline index or None).
+_Entry = tuple[str, str, str, Deck, int | None]
 GAP_MARK = "[...]"
 
 
@@ -152,7 +155,7 @@ class Session:
         self._shown = time.monotonic()
         self._finished = False
         now = clock()
-        self._queue: list[StudyCard] = self._build(count, now)
+        self._queue: list[StudyCard | _Entry] = self._build(count, now)
         self.total = len(self._queue)
         self.session_id = store.start_session(
             profile.id,
@@ -161,37 +164,78 @@ class Session:
             settings={"count": count, "types": sorted(self._types or ()), "seed": seed, "feedback": feedback},
             when=now,
         )
-        self._question = self._ask(self._queue[0]) if self._queue else None
+        self._question = self._ask_next()
 
     # ------------------------------------------------------------ the queue
 
-    def _build(self, count: int | None, now: datetime) -> list[StudyCard]:
-        outline = Outline([self.decks[deck_id] for deck_id in sorted(self.decks)])
-        if self._types is not None:
-            items: Sequence[tuple[str, str, str, Deck, int]] = [
-                item for item in outline.cards if item[3].type_of(item[4]) in self._types
-            ]
-        else:
-            items = outline.cards
+    def _build(self, count: int | None, now: datetime) -> list[StudyCard | _Entry]:
+        decks = [self.decks[deck_id] for deck_id in sorted(self.decks)]
         if self.mode == "drill":
+            items = [item for item in _outline(decks) if self._wanted(item[3], item[4])]
             # The same seed draws the same questions in the same order on every machine.
-            drawn = self._random.sample(items, k=min(count or 20, len(items)))
-            return [deck.study(index) for _, _, _, deck, index in drawn]
-        deck_ids = list(self.decks)
+            return list(self._random.sample(items, k=min(count or 20, len(items))))
         settings = self.profile.settings
-        queue = build_queue(
-            outline if self._types is None else items,
-            # Only the due cards' states and the studied cards' keys are read: cheap however large.
-            self.store.due_states(self.profile.id, deck_ids, now),
+        # Only the due cards are read from the database, as plain rows: cheap however large.
+        due = (
+            ((deck_id, key, note_of(key), self.decks[deck_id], None), state, due_us, last_us, stability)
+            for deck_id, key, state, due_us, last_us, stability in self.store.due_rows(
+                self.profile.id, list(self.decks), now
+            )
+            if self._types is None or self._wanted(self.decks[deck_id], self.decks[deck_id].index_of(key))
+        )
+        return plan_queue(
+            due,
+            self._new_cards(decks),
             now,
             new_per_day=settings.new_per_day,
             new_done_today=self.store.new_introduced_today(self.profile.id, now),
             notes_seen_today=self.store.notes_seen_today(self.profile.id, now),
             limit=count,
             scheduler=self.scheduler,
-            studied=_Studied(self.store, self.profile.id, self.decks),
         )
-        return [deck.study(index) for _, _, _, deck, index in queue]
+
+    def _wanted(self, deck: Deck, index: int | None) -> bool:
+        return index is not None and (self._types is None or deck.type_of(index) in self._types)
+
+    def _new_cards(self, decks: list[Deck]) -> Iterator[_Entry]:
+        """The cards never studied, in deck order, read as far as the queue needs them.
+
+        The database is asked which cards were studied one stretch of a deck
+        at a time, each twice the last, rather than for every card ever studied.
+        """
+        for deck in decks:
+            deck_id, keys = deck.deck.id, deck.keys
+            start, size = 0, NEW_CARDS_FIRST_STRETCH
+            while start < len(keys):
+                stretch = keys[start : start + size]
+                studied = self.store.studied_among(self.profile.id, deck_id, stretch)
+                for offset, key in enumerate(stretch):
+                    index = start + offset
+                    if key not in studied and self._wanted(deck, index):
+                        yield (deck_id, key, deck.notes[index], deck, index)
+                start += len(stretch)
+                size = min(size * 2, 65_536)
+
+    def _head(self) -> StudyCard | None:
+        """The study card at the front of the queue, made from its entry when first needed."""
+        while self._queue:
+            entry = self._queue[0]
+            if isinstance(entry, StudyCard):
+                return entry
+            _, key, _, deck, index = entry
+            if index is None:
+                index = deck.index_of(key)
+            if index is None:  # a card removed from its deck keeps its state, but is not asked
+                self._queue.pop(0)
+                self.total -= 1
+                continue
+            study = self._queue[0] = deck.study(index)
+            return study
+        return None
+
+    def _ask_next(self) -> Question | None:
+        head = self._head()
+        return None if head is None else self._ask(head)
 
     @property
     def current(self) -> Question | None:
@@ -470,7 +514,7 @@ class Session:
         self._queue.pop(0)
         if new_state is not None and (new_state.due - now).total_seconds() <= LEARN_AHEAD_SECONDS:
             self._queue.append(study)  # still learning: it comes back in this session
-        self._question = self._ask(self._queue[0]) if self._queue else None
+        self._question = self._ask_next()
         return outcome
 
     def _state(self, study: StudyCard) -> CardState | None:
@@ -537,7 +581,7 @@ class Session:
                 and (new_state.due - answered.when).total_seconds() <= LEARN_AHEAD_SECONDS
             ):
                 self._queue.append(study)
-            head = self._queue[0] if self._queue else None
+            head = self._head()
             if head is None or self._question is None or self._question.study is not head:
                 self._question = None if head is None else self._ask(head)
         self._history[-1] = _Answered(revised, answered.tally, answered.previous, answered.when)
@@ -613,93 +657,10 @@ def _number_text(value: float) -> str:
     return str(value)
 
 
-class _OutlineItems(Sequence[tuple[str, str, str, Deck, int]]):
-    """Every study card of some decks as ``(deck_id, key, note, deck, index)``, made on demand."""
-
-    def __init__(self, decks: list[Deck]) -> None:
-        self.decks = decks
-        self.offsets = list(accumulate((len(deck.keys) for deck in decks), initial=0))
-
-    def __len__(self) -> int:
-        return self.offsets[-1]
-
-    def __getitem__(self, position: int) -> tuple[str, str, str, Deck, int]:  # type: ignore[override]
-        if not 0 <= position < len(self):
-            raise IndexError(position)
-        deck_number = bisect_right(self.offsets, position) - 1
-        deck = self.decks[deck_number]
-        index = position - self.offsets[deck_number]
-        return (deck.deck.id, deck.keys[index], deck.notes[index], deck, index)
-
-    def __iter__(self) -> Iterator[tuple[str, str, str, Deck, int]]:
-        for deck in self.decks:
-            yield from zip(repeat(deck.deck.id), deck.keys, deck.notes, repeat(deck), range(len(deck.keys)))
-
-
-class _OutlinePositions:
-    """``(deck_id, key)`` to a place in ``_OutlineItems``, through each deck's own key index."""
-
-    def __init__(self, items: _OutlineItems) -> None:
-        self.items = items
-        self.by_id = {
-            deck.deck.id: (deck, offset) for deck, offset in zip(items.decks, items.offsets, strict=False)
-        }
-
-    def get(self, key: tuple[str, str]) -> int | None:
-        found = self.by_id.get(key[0])
-        if found is None:
-            return None
-        deck, offset = found
-        index = deck.index_of(key[1])
-        return None if index is None else offset + index
-
-
-class _Studied:
-    """Whether a card was studied before, asked of the database a stretch of its deck at a time.
-
-    ``build_queue`` reads the decks in order until it has the day's new cards;
-    with this it reads only the states of the stretch it went through, not
-    the keys of every card ever studied.
-    """
-
-    FIRST_STRETCH = 256
-
-    def __init__(self, store: Store, profile_id: int, decks: dict[str, Deck]) -> None:
-        self.store = store
-        self.profile_id = profile_id
-        self.decks = decks
-        self.studied: set[tuple[str, str]] = set()
-        self.read_until: dict[str, int] = {}  # per deck: the outline index read up to
-        self.stretch: dict[str, int] = {}
-
-    def __contains__(self, key: object) -> bool:
-        deck_id, card_key = key  # type: ignore[misc]
-        deck = self.decks.get(deck_id)
-        index = deck.index_of(card_key) if deck is not None else None
-        if deck is None or index is None:
-            return False
-        if index >= self.read_until.get(deck_id, 0):
-            # Each stretch twice the last: few queries however far the new cards are.
-            size = self.stretch.get(deck_id, self.FIRST_STRETCH)
-            self.stretch[deck_id] = min(size * 2, 65_536)
-            keys = deck.keys[index : index + size]
-            found = self.store.studied_among(self.profile_id, deck_id, keys)
-            self.studied.update((deck_id, found_key) for found_key in found)
-            self.read_until[deck_id] = index + len(keys)
-        return key in self.studied
-
-
-class Outline(CardIndex):
-    """The study cards of a session's decks, as ``build_queue``'s index, without copying them.
-
-    A large collection is never expanded card by card: due cards are found
-    through the decks' key indexes, and new cards by reading the outlines in
-    order until the day's allowance is met.
-    """
-
-    def __init__(self, decks: list[Deck]) -> None:  # no super().__init__: nothing is copied
-        self.cards = _OutlineItems(decks)  # type: ignore[assignment]
-        self.positions = _OutlinePositions(self.cards)  # type: ignore[assignment]
+def _outline(decks: list[Deck]) -> Iterator[_Entry]:
+    """Every study card of the decks, as queue entries, without decoding a card."""
+    for deck in decks:
+        yield from zip(repeat(deck.deck.id), deck.keys, deck.notes, repeat(deck), range(len(deck.keys)))
 
 
 def _fields(tally: _Tally) -> dict[str, int]:

@@ -1054,3 +1054,59 @@ def test_profiles_keep_progress_apart(store: Store, clock: Clock) -> None:
     session = Session(store, bob, [deck], clock=clock)
     assert session.current is not None  # still new for bob
     assert store.history(bob.id, DECK_ID, "ankara") == []
+
+
+def test_new_cards_are_found_past_many_studied_ones(store: Store, profile: Profile, clock: Clock) -> None:
+    # The first 900 cards studied long ago and not due: the new ones lie several stretches in.
+    deck = make_deck(*(typed(f"card-{n}") for n in range(1_000)))
+    scheduler = Scheduler()
+    far = clock.now - timedelta(days=1)
+    for n in range(900):
+        state = scheduler.review(None, DECK_ID, f"card-{n}", Grade.EASY, far)
+        state.due = clock.now + timedelta(days=30)
+        store.record(
+            profile.id,
+            session_id=None,
+            mode="study",
+            deck_id=DECK_ID,
+            card_key=f"card-{n}",
+            answer="x",
+            verdict="correct",
+            exact=True,
+            rating=4,
+            ms=1,
+            new_state=state,
+            when=far,
+        )
+    session = Session(store, profile, [deck], clock=clock)
+    assert session.total == 20
+    keys = []
+    while session.current is not None:
+        keys.append(session.current.study.key)
+        session.submit(session.current.card.answer)
+        clock.advance(days=1)  # answered right: not asked again today
+    assert keys[:20] == [f"card-{n}" for n in range(900, 920)]
+
+
+def test_a_due_card_no_longer_in_its_deck_is_not_asked(store: Store, profile: Profile, clock: Clock) -> None:
+    scheduler = Scheduler()
+    past = clock.now - timedelta(days=40)
+    for key in ("gone", "kept"):
+        store.record(
+            profile.id,
+            session_id=None,
+            mode="study",
+            deck_id=DECK_ID,
+            card_key=key,
+            answer="x",
+            verdict="correct",
+            exact=True,
+            rating=3,
+            ms=1,
+            new_state=scheduler.review(None, DECK_ID, key, Grade.GOOD, past),
+            when=past,
+        )
+    session = Session(store, profile, [make_deck(typed("kept"))], clock=clock)
+    assert session.current is not None and session.current.study.key == "kept"
+    assert session.total == 1
+    assert store.state(profile.id, DECK_ID, "gone") is not None  # its history is kept
