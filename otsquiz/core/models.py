@@ -132,15 +132,6 @@ class _Card(_Strict):
     )
     tags: list[Tag] = []
 
-    @property
-    def question(self) -> str:
-        """The text that asks: prompt, statement or cloze text."""
-        raise NotImplementedError
-
-    def answer_texts(self) -> list[str]:
-        """Every answer, choice and distractor this card holds, for the typo guard."""
-        return []
-
 
 class BasicCard(_Card):
     """Flip, then rate yourself."""
@@ -152,13 +143,6 @@ class BasicCard(_Card):
         False, description="Also ask the answer, expecting the prompt (id + ':reverse')."
     )
 
-    @property
-    def question(self) -> str:
-        return self.prompt
-
-    def answer_texts(self) -> list[str]:
-        return [self.answer]
-
 
 class TypedCard(_Card):
     """Type the answer; graded by the matching rules."""
@@ -168,13 +152,6 @@ class TypedCard(_Card):
     answer: NonEmptyText
     accept: list[NonEmptyText] = Field([], description="Other answers that count as correct.")
     strict: StrictBool = Field(False, description="Turn off typo and diacritic tolerance.")
-
-    @property
-    def question(self) -> str:
-        return self.prompt
-
-    def answer_texts(self) -> list[str]:
-        return [self.answer, *self.accept]
 
 
 class ChoiceCard(_Card):
@@ -194,13 +171,6 @@ class ChoiceCard(_Card):
         if repeat is not None:
             raise _located("duplicate", "this distractor is listed twice", "distractors", repeat)
         return self
-
-    @property
-    def question(self) -> str:
-        return self.prompt
-
-    def answer_texts(self) -> list[str]:
-        return [self.answer, *self.distractors]
 
 
 class MultiCard(_Card):
@@ -224,13 +194,6 @@ class MultiCard(_Card):
             raise _located("duplicate", "this distractor is listed twice", "distractors", repeat)
         return self
 
-    @property
-    def question(self) -> str:
-        return self.prompt
-
-    def answer_texts(self) -> list[str]:
-        return [*self.answers, *self.distractors]
-
 
 class TrueFalseCard(_Card):
     """Say whether a statement is true."""
@@ -238,10 +201,6 @@ class TrueFalseCard(_Card):
     type: Literal["truefalse"]
     statement: NonEmptyText
     answer: StrictBool
-
-    @property
-    def question(self) -> str:
-        return self.statement
 
 
 class NumberCard(_Card):
@@ -252,10 +211,6 @@ class NumberCard(_Card):
     answer: StrictInt | StrictFloat
     tolerance: Annotated[StrictInt | StrictFloat, Field(ge=0)] = 0
     unit: Annotated[str, StringConstraints(max_length=64), AfterValidator(_plain_text)] = ""
-
-    @property
-    def question(self) -> str:
-        return self.prompt
 
 
 class ClozeCard(_Card):
@@ -287,18 +242,8 @@ class ClozeCard(_Card):
         return self
 
     @property
-    def question(self) -> str:
-        return self.text
-
-    @property
     def gaps(self) -> list[cards.Gap]:
         return parse_gaps(self.text)
-
-    def answer_texts(self) -> list[str]:
-        texts = [gap.answer for gap in self.gaps]
-        for alternatives in self.accept.values():
-            texts.extend(alternatives)
-        return texts
 
 
 class OrderCard(_Card):
@@ -315,10 +260,6 @@ class OrderCard(_Card):
             raise _located("duplicate", "this item is listed twice", "items", repeat)
         return self
 
-    @property
-    def question(self) -> str:
-        return self.prompt
-
 
 class MatchCard(_Card):
     """Match each left item to its right item."""
@@ -334,13 +275,6 @@ class MatchCard(_Card):
             if repeat is not None:
                 raise _located("duplicate", f"this {name} item is listed twice", "pairs", repeat, side)
         return self
-
-    @property
-    def question(self) -> str:
-        return self.prompt
-
-    def answer_texts(self) -> list[str]:
-        return [text for pair in self.pairs for text in pair]
 
 
 Card = Annotated[
