@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import Footer, Static
 
 from otsquiz.core.scheduling import Grade
 from otsquiz.core.session import Outcome, Question, Session, SessionError
@@ -55,6 +55,15 @@ def interval_text(delta: timedelta) -> str:
     return f"{days / 365:.1f}".removesuffix(".0") + "y"
 
 
+PROGRESS_WIDTH = 24
+
+
+def progress_bar(done: int, total: int, width: int = PROGRESS_WIDTH) -> str:
+    """Done and left as a bar of block characters, with the count: ``██████░░░░ 3/5``."""
+    filled = round(width * done / total) if total else width
+    return "█" * filled + "░" * (width - filled) + f" {done}/{total}"
+
+
 class QuizScreen(Screen[None]):
     app: OtsquizApp
 
@@ -82,7 +91,7 @@ class QuizScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="status"):
-            yield ProgressBar(id="progress", show_eta=False)
+            yield Static("", id="progress")
             yield Static("", id="score")
             yield Static("", id="timer")
         with VerticalScroll(id="quiz"):
@@ -92,7 +101,6 @@ class QuizScreen(Screen[None]):
             yield Vertical(id="answer-area")
             yield Static("", id="verdict", classes="hidden")
             yield Static("", id="details", classes="hidden")
-        yield Footer()
 
     def on_mount(self) -> None:
         app = self.app
@@ -109,12 +117,12 @@ class QuizScreen(Screen[None]):
             feedback=request.feedback,
             clock=app.clock,
         )
-        self.query_one("#progress", ProgressBar).update(total=max(1, self.session.total), progress=0)
         self.show_question()
         # Once the first question is on screen, prepare what judging an answer needs.
         self.call_after_refresh(self._prepare_answers)
 
     def _prepare_answers(self) -> None:
+        self.mount(Footer())
         session = self.session
         if session is not None:
             self.run_worker(session.prepare, thread=True, exclusive=True, group="prepare")
@@ -156,9 +164,7 @@ class QuizScreen(Screen[None]):
         session = self.session
         assert session is not None
         left = session.remaining
-        self.query_one("#progress", ProgressBar).update(
-            total=max(1, session.done + left), progress=session.done
-        )
+        self.query_one("#progress", Static).update(progress_bar(session.done, session.done + left))
         profile = self.app.profile.name if self.app.profile else ""
         self.query_one("#score", Static).update(
             Content(
