@@ -64,7 +64,7 @@ id = "secretariat"
 type = "truefalse"
 statement = "The OTS secretariat is in Istanbul."
 answer = true
-explanation = "The secretariat has been in Istanbul since 2009."
+explanation = "The secretariat was set up in Istanbul in 2010."
 source = "ots"
 """
 

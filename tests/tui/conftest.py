@@ -50,7 +50,7 @@ CARDS: dict[str, dict[str, Any]] = {
         "prompt": "In which city is the OTS secretariat?",
         "answer": "Istanbul",
         "hint": "It spans two continents.",
-        "explanation": "The secretariat has been in Istanbul since 2009.",
+        "explanation": "The secretariat was set up in Istanbul in 2010.",
         "source": "ots-site",
     },
     "choice": {
