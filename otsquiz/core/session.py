@@ -642,12 +642,12 @@ class Session:
         )
 
     def _next_due(self) -> datetime | None:
-        # States of cards no longer in a deck are kept, but say nothing about this session.
-        present = {(deck_id, key) for deck_id, deck in self.decks.items() for key in deck.keys}
-        states = self.store.states(self.profile.id, list(self.decks))
-        now = self.clock()
-        future = [state.due for key, state in states.items() if key in present and state.due > now]
-        return min(future) if future else None
+        # The earliest future due date of a card still in its deck (states of removed
+        # cards are kept, but say nothing about this session), read in due order.
+        for deck_id, key, due in self.store.upcoming(self.profile.id, list(self.decks), self.clock()):
+            if self.decks[deck_id].index_of(key) is not None:
+                return due
+        return None
 
 
 def _number_text(value: float) -> str:

@@ -761,6 +761,25 @@ class Store:
             [profile_id, _to_us(now), *decks],
         )
 
+    def upcoming(
+        self, profile_id: int, deck_ids: Iterable[str], now: datetime, batch: int = 256
+    ) -> Iterator[tuple[str, str, datetime]]:
+        """``(deck_id, card_key, due)`` of the cards due after ``now``, soonest first, read a batch at a time."""
+        decks = list(dict.fromkeys(deck_ids))
+        after, seen = _to_us(now), 0
+        while True:
+            rows = self._read(
+                "SELECT deck_id, card_key, due FROM card_state WHERE profile_id = ? AND due > ?"
+                f" AND deck_id IN ({', '.join('?' * len(decks))}) ORDER BY due, deck_id, card_key"
+                " LIMIT ? OFFSET ?",
+                [profile_id, after, *decks, batch, seen],
+            )
+            for deck_id, card_key, due in rows:
+                yield deck_id, card_key, _from_us(due)
+            if len(rows) < batch:
+                return
+            seen += len(rows)
+
     def studied_among(self, profile_id: int, deck_id: str, card_keys: Sequence[str]) -> set[str]:
         """Which of ``card_keys`` (of one deck) were studied before."""
         rows = self._read(

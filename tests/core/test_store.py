@@ -753,3 +753,16 @@ def test_streaks() -> None:
     assert store_module._streaks(sorted(days), day) == (1, 4)
     assert store_module._streaks(sorted([*days, day]), day) == (2, 4)
     assert store_module._streaks([], day) == (0, 0)
+
+
+def test_upcoming_lists_future_due_cards_soonest_first_across_batches(store: Store) -> None:
+    profile = store.profile()
+    for number in range(5):
+        # Answered on different days, so each is due at a different time.
+        answer(store, profile.id, "deck", f"card-{number}", Grade.GOOD, NOW - timedelta(days=number))
+    answer(store, profile.id, "other", "card-x", Grade.GOOD, NOW)
+    upcoming = list(store.upcoming(profile.id, ["deck"], NOW - timedelta(days=10), batch=2))
+    assert [key for _, key, _ in upcoming] == [f"card-{n}" for n in (4, 3, 2, 1, 0)]
+    dues = [due for _, _, due in upcoming]
+    assert dues == sorted(dues) and all(due > NOW - timedelta(days=10) for due in dues)
+    assert list(store.upcoming(profile.id, ["deck"], NOW + timedelta(days=3650))) == []
