@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from otsquiz import __version__
+from otsquiz.core.cards import CARD_TYPES
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-CARD_TYPE_NAMES = ("basic", "typed", "choice", "multi", "truefalse", "number", "cloze", "order", "match")
 
 
 class UsageError(Exception):
@@ -86,10 +86,10 @@ def _parser() -> argparse.ArgumentParser:
     drill.add_argument(
         "--type",
         action="append",
-        choices=CARD_TYPE_NAMES,
+        choices=CARD_TYPES,
         metavar="TYPE",
         dest="types",
-        help=f"only cards of this type; repeat for more ({', '.join(CARD_TYPE_NAMES)})",
+        help=f"only cards of this type; repeat for more ({', '.join(CARD_TYPES)})",
     )
     drill.add_argument("--seed", metavar="SEED", help="the same questions in the same order on every machine")
     drill.add_argument("--no-feedback", action="store_true", help="verdicts only at the end, as in a test")

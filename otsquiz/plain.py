@@ -96,7 +96,7 @@ class PlainRunner:
                 continue
             if question.kind == "self":
                 self.say(
-                    f"Answer: {question.card.prompt if question.study.reverse else question.card.answer}"
+                    f"Answer: {session.expected(question)}"
                 )
                 grade = self._rate(question)
                 if grade is not None:

@@ -20,6 +20,9 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
+# The nine card types of the deck format, in the order the documentation gives them.
+CARD_TYPES = ("basic", "typed", "choice", "multi", "truefalse", "number", "cloze", "order", "match")
+
 _GAP = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 
 

@@ -301,7 +301,7 @@ CARD_MODELS: dict[str, type[_Card]] = {
     "order": OrderCard,
     "match": MatchCard,
 }
-CARD_TYPES = tuple(CARD_MODELS)
+CARD_TYPES = cards.CARD_TYPES
 
 
 class Deck(_Strict):

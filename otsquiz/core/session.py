@@ -348,15 +348,16 @@ class Session:
             raise SessionError("a self-rated card is answered with rate()")
         given, correct, exact, forgiven = self._judge(question, response)
         grade = grade_for(correct, exact, self._hinted)
-        return self._commit(question, given, correct, exact, forgiven, self._expected(question), grade)
+        return self._commit(question, given, correct, exact, forgiven, self.expected(question), grade)
 
     def give_up(self) -> Outcome:
         """Count the current question as not answered (a drill's timer ran out, or "I don't know")."""
         question = self._require_question()
-        expected = self._expected(question)
+        expected = self.expected(question)
         return self._commit(question, "(no answer)", False, False, (), expected, Grade.AGAIN)
 
-    def _expected(self, question: Question) -> str:
+    def expected(self, question: Question) -> str:
+        """The exact answer to ``question``, as written in the deck."""
         card = question.card
         if question.kind == "self":
             return card.prompt if question.study.reverse else card.answer
@@ -392,7 +393,7 @@ class Session:
             raise SessionError("only self-rated cards are rated")
         correct = grade != Grade.AGAIN
         return self._commit(
-            question, grade.name.lower(), correct, correct, (), self._expected(question), Grade(grade)
+            question, grade.name.lower(), correct, correct, (), self.expected(question), Grade(grade)
         )
 
     def _judge(self, question: Question, response: Any) -> tuple[str, bool, bool, tuple[str, ...]]:

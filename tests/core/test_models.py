@@ -147,3 +147,9 @@ def test_answer_texts_feed_the_typo_guard() -> None:
     model = Deck.model_validate(deck(card("choice"), card("match"), card("cloze")))
     texts = model.answer_texts()
     assert {"Uzbekistan", "Hungary", "Astana", "Bishkek", "Nakhchivan", "Naxçıvan"} <= set(texts)
+
+
+def test_the_models_cover_exactly_the_compiled_card_types() -> None:
+    from otsquiz.core.models import CARD_MODELS
+
+    assert tuple(CARD_MODELS) == CARD_TYPES

@@ -157,8 +157,7 @@ class QuizScreen(Screen[None]):
             return answer_widget(question)
         assert self.session is not None
         intervals = {int(grade): interval_text(delta) for grade, delta in self.session.intervals().items()}
-        expected = question.card.prompt if question.study.reverse else question.card.answer
-        return SelfRated(expected, intervals)
+        return SelfRated(self.session.expected(question), intervals)
 
     def _update_status(self) -> None:
         session = self.session
