@@ -1,7 +1,7 @@
 """A cache of validated decks, keyed on the bytes of the deck file.
 
 Parsing TOML and validating a large deck costs seconds; reading the pickled
-compiled deck (plain dataclasses, see ``cards``) costs a fraction of that and
+compiled deck (plain records, see ``cards``) costs a fraction of that and
 needs no Pydantic. The key is a hash of the file's content and of the cache
 format and otsquiz version, so a changed byte or a new otsquiz means a
 re-parse: the cache is never served stale. A corrupt or
@@ -22,7 +22,7 @@ from typing import Any
 from otsquiz.core import paths
 
 # Bump when the models or the problems they produce change shape.
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 
 
 def content_key(data: bytes) -> str:

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from otsquiz.core import deck_cache
 from otsquiz.core.cards import Deck
@@ -51,11 +50,10 @@ def read_deck_file(path: str | os.PathLike[str]) -> bytes | Problem:
     return data
 
 
-@dataclass(slots=True)
-class LoadResult:
+class LoadResult(NamedTuple):
     path: str
     deck: Deck | None
-    problems: list[Problem] = field(default_factory=list)
+    problems: Sequence[Problem] = ()
 
     @property
     def deck_id(self) -> str | None:
@@ -90,14 +88,13 @@ def load_file_bytes(data: bytes, path: str, *, use_cache: bool = True) -> LoadRe
     return result
 
 
-@dataclass(slots=True)
-class DeckSummary:
+class DeckSummary(NamedTuple):
     path: str
     deck_id: str | None
     title: str = ""
     cards: int = 0
     types: tuple[str, ...] = ()
-    problems: list[Problem] = field(default_factory=list)
+    problems: Sequence[Problem] = ()
 
     @property
     def ok(self) -> bool:
@@ -158,31 +155,33 @@ def _summary_from_json(path: str, data: dict[str, object]) -> DeckSummary:
 
 def inspect_decks(paths: Iterable[str | os.PathLike[str]], *, use_cache: bool = True) -> list[DeckSummary]:
     summaries = [inspect_deck(path, use_cache=use_cache) for path in find_deck_files(paths)]
-    for summary in _duplicates(summaries):
-        summary.deck_id = None
+    for index, problem in _duplicates(summaries).items():
+        summary = summaries[index]
+        summaries[index] = summary._replace(deck_id=None, problems=[*summary.problems, problem])
     return summaries
 
 
 def load_decks(paths: Iterable[str | os.PathLike[str]], *, use_cache: bool = True) -> list[LoadResult]:
     results = [load_deck(path, use_cache=use_cache) for path in find_deck_files(paths)]
-    for result in _duplicates(results):
-        result.deck = None
+    for index, problem in _duplicates(results).items():
+        result = results[index]
+        results[index] = result._replace(deck=None, problems=[*result.problems, problem])
     return results
 
 
 class _Loaded(Protocol):
-    path: str
-    problems: list[Problem]
+    @property
+    def path(self) -> str: ...
 
     @property
     def deck_id(self) -> str | None: ...
 
 
-def _duplicates(results: Sequence[_Loaded]) -> list[_Loaded]:
-    """Add an error to each deck whose id an earlier file already uses; return those decks."""
+def _duplicates(results: Sequence[_Loaded]) -> dict[int, Problem]:
+    """The error of each deck (by index) whose id an earlier file already uses."""
     first_by_id: dict[str, _Loaded] = {}
-    duplicates = []
-    for result in results:
+    duplicates = {}
+    for index, result in enumerate(results):
         deck_id = result.deck_id
         if deck_id is None:
             continue
@@ -191,8 +190,7 @@ def _duplicates(results: Sequence[_Loaded]) -> list[_Loaded]:
             continue
         line, column = _deck_id_position(result.path)
         message = f"deck id '{deck_id}' is already used by {first.path}"
-        result.problems.append(Problem(result.path, line, column, "error", message, "deck.id"))
-        duplicates.append(result)
+        duplicates[index] = Problem(result.path, line, column, "error", message, "deck.id")
     return duplicates
 
 

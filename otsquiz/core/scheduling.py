@@ -22,7 +22,6 @@ import random
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from enum import IntEnum
 from operator import itemgetter
@@ -108,8 +107,7 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
-@dataclass(slots=True)
-class CardState:
+class CardState(NamedTuple):
     """The scheduling state of one card for one profile."""
 
     deck_id: str

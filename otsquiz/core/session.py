@@ -16,10 +16,9 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import repeat
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from otsquiz.core.cards import Card, Deck, Source, StudyCard
 from otsquiz.core.scheduling import CardState, Grade, Scheduler, grade_for, note_of, plan_queue
@@ -44,8 +43,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+class Question(NamedTuple):
     """One question as shown: the card, its text and its (shuffled) options."""
 
     study: StudyCard
@@ -61,8 +59,7 @@ class Question:
         return self.study.card
 
 
-@dataclass(slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """The verdict on one answer, with what the app shows after it."""
 
     question: Question
@@ -84,8 +81,7 @@ class Outcome:
         return "correct" if self.correct else "wrong"
 
 
-@dataclass(slots=True)
-class Summary:
+class Summary(NamedTuple):
     mode: Mode
     questions: int
     correct: int
@@ -99,16 +95,21 @@ class Summary:
         return self.correct / self.questions if self.questions else 0.0
 
 
-@dataclass(slots=True)
-class _Tally:
+class _Tally(NamedTuple):
     answered: int = 0
     correct: int = 0
     streak: int = 0
     best_streak: int = 0
 
+    def counted(self, correct: bool) -> _Tally:
+        """The tally after one more answer."""
+        if correct:
+            streak = self.streak + 1
+            return _Tally(self.answered + 1, self.correct + 1, streak, max(self.best_streak, streak))
+        return _Tally(self.answered + 1, self.correct, 0, self.best_streak)
 
-@dataclass(slots=True)
-class _Answered:
+
+class _Answered(NamedTuple):
     """What undo needs to put back."""
 
     outcome: Outcome
@@ -496,7 +497,7 @@ class Session:
             question, given, correct, exact, grade, expected, forgiven, self._hinted, seconds=seconds
         )
         # The answer is durable before anything else moves: the store commits it.
-        outcome.review_id = self.store.record(
+        review_id = self.store.record(
             self.profile.id,
             session_id=self.session_id,
             mode=self.mode,
@@ -510,8 +511,9 @@ class Session:
             new_state=new_state,
             when=now,
         )
-        self._history.append(_Answered(outcome, _Tally(**_fields(self._tally)), previous, now))
-        self._count(correct)
+        outcome = outcome._replace(review_id=review_id)
+        self._history.append(_Answered(outcome, self._tally, previous, now))
+        self._tally = self._tally.counted(correct)
         self._queue.pop(0)
         if new_state is not None and (new_state.due - now).total_seconds() <= LEARN_AHEAD_SECONDS:
             self._queue.append(study)  # still learning: it comes back in this session
@@ -520,16 +522,6 @@ class Session:
 
     def _state(self, study: StudyCard) -> CardState | None:
         return self.store.state(self.profile.id, study.deck_id, study.key)
-
-    def _count(self, correct: bool) -> None:
-        tally = self._tally
-        tally.answered += 1
-        if correct:
-            tally.correct += 1
-            tally.streak += 1
-            tally.best_streak = max(tally.best_streak, tally.streak)
-        else:
-            tally.streak = 0
 
     def _require_question(self) -> Question:
         if self._question is None:
@@ -572,8 +564,7 @@ class Session:
             overruled=not outcome.overruled,
             seconds=outcome.seconds,
         )
-        self._tally = _Tally(**_fields(answered.tally))
-        self._count(correct)
+        self._tally = answered.tally.counted(correct)
         # A card that was queued again only because it was wrong no longer needs to be.
         if self.mode == "study":
             self._drop_requeued(study)
@@ -662,15 +653,6 @@ def _outline(decks: list[Deck]) -> Iterator[_Entry]:
     """Every study card of the decks, as queue entries, without decoding a card."""
     for deck in decks:
         yield from zip(repeat(deck.deck.id), deck.keys, deck.notes, repeat(deck), range(len(deck.keys)))
-
-
-def _fields(tally: _Tally) -> dict[str, int]:
-    return {
-        "answered": tally.answered,
-        "correct": tally.correct,
-        "streak": tally.streak,
-        "best_streak": tally.best_streak,
-    }
 
 
 def _blank(card: Card, index: int) -> str:

@@ -37,12 +37,11 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Literal, Self
+from types import MappingProxyType, TracebackType
+from typing import Any, Literal, NamedTuple, Self
 
 import fsrs
 
@@ -211,14 +210,13 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-@dataclass(slots=True)
-class Settings:
+class Settings(NamedTuple):
     """A profile's preferences; stored as JSON in ``profiles.settings``."""
 
     desired_retention: float = 0.9
     new_per_day: int = 20
     theme: str = "textual-dark"
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = MappingProxyType({})
     """Keys this otsquiz does not know (from a newer one), kept as they were."""
 
     def to_dict(self) -> dict[str, Any]:
@@ -250,16 +248,14 @@ class Settings:
         return cls(float(retention), new_per_day, theme, extra)
 
 
-@dataclass(slots=True)
-class Profile:
+class Profile(NamedTuple):
     id: int
     name: str
     created: datetime
     settings: Settings
 
 
-@dataclass(slots=True)
-class ReviewRecord:
+class ReviewRecord(NamedTuple):
     """One row of the review log.
 
     ``kind`` is "answer", "undo" (cancels ``undoes``) or "overrule" (cancels

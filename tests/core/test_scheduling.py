@@ -217,7 +217,7 @@ def test_retrievability_matches_fsrs(scheduler: Scheduler) -> None:
             expected = reference.get_card_retrievability(state.to_fsrs(), now)
             assert scheduler.retrievability(state, now) == pytest.approx(expected, rel=1e-12)
     new_like = review_state("d", "c", due=NOW, stability=1.0)
-    new_like.last_review = None
+    new_like = new_like._replace(last_review=None)
     assert scheduler.retrievability(new_like, NOW) == 0.0
 
 

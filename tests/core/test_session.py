@@ -1063,7 +1063,7 @@ def test_new_cards_are_found_past_many_studied_ones(store: Store, profile: Profi
     far = clock.now - timedelta(days=1)
     for n in range(900):
         state = scheduler.review(None, DECK_ID, f"card-{n}", Grade.EASY, far)
-        state.due = clock.now + timedelta(days=30)
+        state = state._replace(due=clock.now + timedelta(days=30))
         store.record(
             profile.id,
             session_id=None,
