@@ -8,10 +8,10 @@ they are first opened, so the first card shows as soon as Textual is up.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -24,8 +24,7 @@ if TYPE_CHECKING:
     from otsquiz.core.store import Profile, Store
 
 
-@dataclass(slots=True)
-class SessionRequest:
+class SessionRequest(NamedTuple):
     """What to start: a study or drill session over some decks."""
 
     mode: str
@@ -37,13 +36,12 @@ class SessionRequest:
     timer: int | None = None  # seconds per question, drill only
 
 
-@dataclass(slots=True)
-class Launch:
+class Launch(NamedTuple):
     """How the app was started (from ``otsquiz`` or ``otsquiz study``/``drill``)."""
 
     profile: str = "default"
-    decks: list[Any] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    decks: Sequence[Any] = ()
+    problems: Sequence[Problem] = ()
     start: SessionRequest | None = None
 
 
@@ -63,40 +61,40 @@ class OtsquizApp(App[int]):
         self,
         launch: Launch,
         *,
-        store: Store | None = None,
+        store: Store,
         clock: Callable[[], datetime] = _now,
     ) -> None:
         super().__init__()
         self.launch = launch
         self.clock = clock
-        self._store = store
-        self.profile: Profile | None = None
+        self.store = store
         self.decks: list[Deck] = list(launch.decks)
+        self.profile: Profile = store.profile(launch.profile)
 
     # ------------------------------------------------------------ lifecycle
 
-    @property
-    def store(self) -> Store:
-        assert self._store is not None, "the store opens when the app mounts"
-        return self._store
+    def get_default_screen(self) -> Screen[Any]:
+        # The first screen is the one the user asked for: building only it is what
+        # makes the first card show quickly. Home is built when a session ends.
+        start = self.launch.start
+        screen: Screen[Any]
+        if start is not None:
+            from otsquiz.tui.screens.quiz import QuizScreen
+
+            screen = QuizScreen(start, self.decks_by_id(start.deck_ids) or self.decks)
+        else:
+            from otsquiz.tui.screens.home import HomeScreen
+
+            screen = HomeScreen()
+        # Textual gives only pushed screens a result callback, and switch_screen pops one
+        # from the screen it replaces: give the first screen one, as switch_screen does.
+        screen._push_result_callback(screen, None)
+        return screen
 
     def on_mount(self) -> None:
-        from otsquiz.core.store import Store, StoreError
-
-        if self._store is None:
-            try:
-                self._store = Store.open()
-            except StoreError as error:
-                self.exit(1, message=f"otsquiz: {error}")
-                return
-        self.use_profile(self.launch.profile)
+        self._show_profile()
         if self.launch.problems:
             self.notify_problems(self.launch.problems)
-        if self.launch.start is not None:
-            # Straight to the first card; home is built when the session ends.
-            self.start_session(self.launch.start)
-        else:
-            self.show_home()
 
     def show_home(self) -> None:
         """Back to the home screen, building it if the app started in a session."""
@@ -104,10 +102,7 @@ class OtsquizApp(App[int]):
 
         homes = [screen for screen in self.screen_stack if isinstance(screen, HomeScreen)]
         if not homes:
-            if len(self.screen_stack) > 1:
-                self.switch_screen(HomeScreen())
-            else:
-                self.push_screen(HomeScreen())
+            self.switch_screen(HomeScreen())
             return
         while self.screen is not homes[0]:
             self.pop_screen()
@@ -119,11 +114,13 @@ class OtsquizApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, QuizScreen) and screen.session is not None:
                 screen.session.summary()
-        if self._store is not None:
-            self._store.close()
+        self.store.close()
 
     def use_profile(self, name: str) -> None:
         self.profile = self.store.profile(name)
+        self._show_profile()
+
+    def _show_profile(self) -> None:
         theme = self.profile.settings.theme
         if theme in self.available_themes:
             self.theme = theme
@@ -215,7 +212,18 @@ class OtsquizApp(App[int]):
 
 
 def run_app(launch: Launch) -> int:
-    """Run the app until it exits; its exit code."""
-    app = OtsquizApp(launch)
+    """Run the app until it exits; its exit code.
+
+    The store opens before the terminal is taken over, so a database that
+    cannot be used is reported as a plain message, with nothing drawn.
+    """
+    from otsquiz.core.store import Store, StoreError
+
+    try:
+        store = Store.open()
+    except StoreError as error:
+        print(f"otsquiz: {error}", file=sys.stderr)
+        return 1
+    app = OtsquizApp(launch, store=store)
     result = app.run()
     return result if isinstance(result, int) else 0

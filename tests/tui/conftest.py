@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Footer, Input
 
 from otsquiz.core.models import Deck
 from otsquiz.core.problems import Problem
@@ -247,6 +247,16 @@ def answer_keys(question: Question, right: bool) -> list[str]:
 
 
 AppFactory = Callable[..., OtsquizApp]
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait until the footer lists its keys: the quiz mounts it only after the first card shows."""
+    for _ in range(50):
+        await pilot.pause()
+        footers = pilot.app.screen.query(Footer)
+        if footers and footers.first().query("*"):
+            return
+    raise AssertionError("the footer never listed its keys")
 
 
 @pytest.fixture(autouse=True)

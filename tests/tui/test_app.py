@@ -39,6 +39,7 @@ from tests.tui.conftest import (
     drill,
     make_deck,
     press_answer,
+    settle,
     study,
     type_deck,
     typing,
@@ -72,6 +73,11 @@ def shown(app: OtsquizApp, selector: str) -> str:
 
 def visible(app: OtsquizApp, selector: str) -> bool:
     return not app.screen.query_one(selector).has_class("hidden")
+
+
+def footer_actions(app: OtsquizApp) -> set[str]:
+    """The actions the footer offers now (what check_action lets through)."""
+    return {active.binding.action for active in app.screen.active_bindings.values() if active.binding.show}
 
 
 def history(app: OtsquizApp, deck_id: str, card_key: str) -> list[ReviewRecord]:
@@ -195,11 +201,28 @@ async def test_a_self_rated_card_is_not_overruled(make_app: AppFactory) -> None:
     app = make_app([type_deck("basic")], start=study(["only-basic"]))
     async with app.run_test(size=SIZE) as pilot:
         await answer(pilot, right=True)
+        assert "overrule" not in footer_actions(app)
         await pilot.press("o")
         assert shown(app, "#verdict") == "Rated Good"
         [record] = history(app, "only-basic", "capital")
         assert record.rating == 3
-        assert any("not overruled" in n.message for n in app._notifications)
+
+
+async def test_the_footer_offers_only_the_keys_that_apply(make_app: AppFactory) -> None:
+    app = make_app([type_deck("typed"), type_deck("truefalse")], start=study(["only-typed", "only-truefalse"]))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await quiz(pilot)
+        assert screen.session is not None and screen.session.current is not None
+        assert screen.session.current.study.type == "truefalse"  # new cards come deck by deck
+        assert "finish" in footer_actions(app)
+        assert not {"hint", "overrule", "undo"} & footer_actions(app)  # no hint on this card
+        await answer(pilot, right=False)
+        assert {"overrule", "undo"} <= footer_actions(app)
+        await pilot.press("enter")
+        assert screen.session.current is not None and screen.session.current.hint
+        assert "hint" in footer_actions(app)
+        assert "overrule" not in footer_actions(app)  # no verdict on screen
 
 
 async def test_undo_puts_a_new_card_back_as_new(make_app: AppFactory) -> None:
@@ -278,12 +301,12 @@ async def test_a_hint_can_be_taken_while_typing_an_answer(make_app: AppFactory) 
         assert (record.answer, record.rating) == ("Istanbul", 2)
 
 
-async def test_a_card_without_a_hint_says_so_and_still_counts_good(make_app: AppFactory) -> None:
+async def test_h_on_a_card_without_a_hint_does_nothing_and_it_still_counts_good(make_app: AppFactory) -> None:
     app = make_app([type_deck("truefalse")], start=study(["only-truefalse"]))
     async with app.run_test(size=SIZE) as pilot:
         await quiz(pilot)
         await pilot.press("h")
-        assert shown(app, "#hint") == "This card has no hint."
+        assert not app.screen.query_one("#hint").display
         await answer(pilot, right=True)
         [record] = history(app, "only-truefalse", "hungary")
         assert record.rating == 3
@@ -375,8 +398,7 @@ async def test_a_session_with_nothing_to_study_ends_at_once(make_app: AppFactory
     app = make_app([type_deck("truefalse")], start=study(["only-truefalse"]))
     async with app.run_test(size=SIZE) as pilot:
         assert app.profile is not None
-        settings = app.profile.settings
-        settings.new_per_day = 0
+        settings = app.profile.settings._replace(new_per_day=0)
         app.profile = app.store.save_settings(app.profile, settings)
         await pilot.press("escape")
         await pilot.press("enter")

@@ -27,6 +27,7 @@ from tests.tui.conftest import (
     make_deck,
     press_answer,
     record_progress,
+    settle,
     study,
     type_deck,
 )
@@ -67,7 +68,7 @@ def test_card(
     app = make_app([type_deck(kind)], start=drill([f"only-{kind}"], count=1))
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await pilot.pause()
+        await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, QuizScreen)
         assert screen.session is not None and screen.session.current is not None

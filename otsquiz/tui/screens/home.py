@@ -62,8 +62,6 @@ class HomeScreen(Screen[None]):
 
     def refresh_decks(self) -> None:
         app = self.app
-        if app.profile is None:
-            return
         self.query_one("#profile-line", Static).update(
             Content(f"Profile: {app.profile.name}    (p switches profile or creates one)")
         )
@@ -128,7 +126,6 @@ def deck_rows(app: OtsquizApp) -> list[tuple[str, str, int, int, int, float]]:
 
     Counted by the database, so that a large collection opens as fast as a small one.
     """
-    assert app.profile is not None
     counts = app.store.deck_counts(app.profile.id, app.clock())
     rows = []
     for deck in app.decks:

@@ -24,7 +24,7 @@ class ProfileScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def compose(self) -> ComposeResult:
-        current = self.app.profile.name if self.app.profile else ""
+        current = self.app.profile.name
         with Vertical(id="profiles"):
             yield Static("Profiles", classes="section-title")
             yield OptionList(

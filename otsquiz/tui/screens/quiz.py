@@ -90,23 +90,28 @@ class QuizScreen(Screen[None]):
         self._outcomes: list[Outcome] = []
 
     def compose(self) -> ComposeResult:
+        # The session starts here so that the first question is part of the screen
+        # as first built: one layout and one styling pass before the first frame.
+        self.session = session = self._start_session()
+        question = session.current
         with Horizontal(id="status"):
-            yield Static("", id="progress")
-            yield Static("", id="score")
+            yield Static(self._progress_text(), id="progress")
+            yield Static(self._score_text(), id="score")
             yield Static("", id="timer")
         with VerticalScroll(id="quiz"):
-            yield Static("", id="card-meta")
-            yield Static("", id="question")
+            yield Static(self._meta_text(question), id="card-meta")
+            yield Static(plain(question.text) if question else "", id="question")
             yield Static("", id="hint", classes="hidden")
-            yield Vertical(id="answer-area")
+            with Vertical(id="answer-area"):
+                if question is not None:
+                    yield self._answer_widget(question)
             yield Static("", id="verdict", classes="hidden")
             yield Static("", id="details", classes="hidden")
 
-    def on_mount(self) -> None:
+    def _start_session(self) -> Session:
         app = self.app
-        assert app.profile is not None
         request = self.request
-        self.session = Session(
+        return Session(
             app.store,
             app.profile,
             self.decks,
@@ -117,12 +122,18 @@ class QuizScreen(Screen[None]):
             feedback=request.feedback,
             clock=app.clock,
         )
-        self.show_question()
+
+    def on_mount(self) -> None:
+        if self.session is None or self.session.current is None:
+            self.finish()
+            return
+        self._start_timer()
         # Once the first question is on screen, prepare what judging an answer needs.
         self.call_after_refresh(self._prepare_answers)
 
-    def _prepare_answers(self) -> None:
-        self.mount(Footer())
+    async def _prepare_answers(self) -> None:
+        await self.mount(Footer())
+        self.refresh_bindings()  # a footer lists its keys on the next bindings update
         session = self.session
         if session is not None:
             self.run_worker(session.prepare, thread=True, exclusive=True, group="prepare")
@@ -137,11 +148,7 @@ class QuizScreen(Screen[None]):
         if question is None:
             self.finish()
             return
-        card_type = question.study.type
-        meta = f"{question.study.deck_id} · {KIND_NAMES.get(card_type, card_type)}"
-        if question.study.reverse:
-            meta += " · reversed"
-        self.query_one("#card-meta", Static).update(plain(meta))
+        self.query_one("#card-meta", Static).update(self._meta_text(question))
         self.query_one("#question", Static).update(plain(question.text))
         self.query_one("#hint", Static).add_class("hidden")
         for name in ("#verdict", "#details"):
@@ -151,6 +158,17 @@ class QuizScreen(Screen[None]):
         area.mount(self._answer_widget(question))
         self._update_status()
         self._start_timer()
+        self.refresh_bindings()
+
+    @staticmethod
+    def _meta_text(question: Question | None) -> Content:
+        if question is None:
+            return Content()
+        card_type = question.study.type
+        meta = f"{question.study.deck_id} · {KIND_NAMES.get(card_type, card_type)}"
+        if question.study.reverse:
+            meta += " · reversed"
+        return plain(meta)
 
     def _answer_widget(self, question: Question) -> Any:
         if question.kind != "self":
@@ -160,15 +178,20 @@ class QuizScreen(Screen[None]):
         return SelfRated(self.session.expected(question), intervals)
 
     def _update_status(self) -> None:
+        self.query_one("#progress", Static).update(self._progress_text())
+        self.query_one("#score", Static).update(self._score_text())
+
+    def _progress_text(self) -> str:
         session = self.session
         assert session is not None
-        left = session.remaining
-        self.query_one("#progress", Static).update(progress_bar(session.done, session.done + left))
-        profile = self.app.profile.name if self.app.profile else ""
-        self.query_one("#score", Static).update(
-            Content(
-                f"score {session.score}/{session.done} · streak {session.streak} · {left} left · {profile}"
-            )
+        return progress_bar(session.done, session.done + session.remaining)
+
+    def _score_text(self) -> Content:
+        session = self.session
+        assert session is not None
+        profile = self.app.profile.name
+        return Content(
+            f"score {session.score}/{session.done} · streak {session.streak} · {session.remaining} left · {profile}"
         )
 
     def show_outcome(self, outcome: Outcome) -> None:
@@ -193,6 +216,7 @@ class QuizScreen(Screen[None]):
             details.update(plain(self._details(outcome)))
             details.remove_class("hidden")
         self._update_status()
+        self.refresh_bindings()
 
     def _details(self, outcome: Outcome) -> str:
         assert self.session is not None
@@ -213,6 +237,20 @@ class QuizScreen(Screen[None]):
         keys = "enter: next · u: undo" + (" · o: overrule" if outcome.question.kind != "self" else "")
         lines.append(keys)
         return "\n".join(lines)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only what applies to what is on screen is offered, in the footer and on its key."""
+        session = self.session
+        if session is None:
+            return True
+        if action == "hint":
+            question = session.current
+            return self.outcome is None and question is not None and bool(question.hint)
+        if action == "overrule":
+            return self.outcome is not None and self.outcome.question.kind != "self"
+        if action == "undo":
+            return session.last is not None
+        return True
 
     # ------------------------------------------------------------ answering
 
@@ -252,9 +290,10 @@ class QuizScreen(Screen[None]):
         if self.session is None or self.outcome is not None or self.session.current is None:
             return
         hint = self.session.take_hint()
-        widget = self.query_one("#hint", Static)
-        widget.update(plain(f"Hint: {hint}") if hint else "This card has no hint.")
-        widget.remove_class("hidden")
+        if hint:  # the key is offered only for a card with a hint
+            widget = self.query_one("#hint", Static)
+            widget.update(plain(f"Hint: {hint}"))
+            widget.remove_class("hidden")
 
     def action_give_up(self) -> None:
         if self.session is not None and self.outcome is None and self.session.current is not None:
@@ -292,7 +331,7 @@ class QuizScreen(Screen[None]):
         self._stop_timer()
         session = self.session
         if session is None:
-            self.dismiss()
+            self.app.show_home()
             return
         from otsquiz.tui.screens.summary import SummaryScreen
 

@@ -18,7 +18,6 @@ class SettingsScreen(ModalScreen[bool]):
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
     def compose(self) -> ComposeResult:
-        assert self.app.profile is not None
         settings = self.app.profile.settings
         themes = sorted(self.app.available_themes)
         with Vertical(id="settings"):
@@ -49,7 +48,6 @@ class SettingsScreen(ModalScreen[bool]):
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         app = self.app
-        assert app.profile is not None
         error = self.query_one("#settings-error", Static)
         try:
             retention = float(self.query_one("#retention", Input).value)
@@ -64,11 +62,9 @@ class SettingsScreen(ModalScreen[bool]):
             error.update("New cards per day must be between 0 and 9999.")
             return
         theme = self.query_one("#theme", Select).value
-        settings = app.profile.settings
-        settings.desired_retention = retention
-        settings.new_per_day = new_per_day
+        settings = app.profile.settings._replace(desired_retention=retention, new_per_day=new_per_day)
         if isinstance(theme, str):
-            settings.theme = theme
+            settings = settings._replace(theme=theme)
         app.profile = app.store.save_settings(app.profile, settings)
         app.use_profile(app.profile.name)
         app.refresh_home()
@@ -77,6 +73,5 @@ class SettingsScreen(ModalScreen[bool]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        assert self.app.profile is not None
         self.app.use_profile(self.app.profile.name)  # undo a theme preview
         self.dismiss(False)

@@ -99,7 +99,6 @@ class StatsScreen(Screen[None]):
 
     def _report(self) -> dict[str, Any]:
         app = self.app
-        assert app.profile is not None
         decks = {deck.deck.id: deck.keys for deck in app.decks}
         report = app.store.stats(app.profile.id, decks, now=app.clock(), days=30)
         # The calendar looks further back than the charts.

@@ -8,7 +8,6 @@ and one right-option index per left item for match.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from textual import on
@@ -24,11 +23,12 @@ from otsquiz.core.session import Question
 from otsquiz.tui.text import plain
 
 
-@dataclass
 class Answered(Message):
     """The learner answered the question shown."""
 
-    response: Any
+    def __init__(self, response: Any) -> None:
+        super().__init__()
+        self.response = response
 
 
 def answer_widget(question: Question) -> Widget:
@@ -239,9 +239,8 @@ class MatchAnswer(Horizontal):
 class SelfRated(Vertical):
     """Basic cards: space reveals the answer, then 1-4 rate it (intervals shown, as in Anki)."""
 
-    @dataclass
     class Revealed(Message):
-        pass
+        """The answer was shown: the grades can be chosen now."""
 
     def __init__(self, answer: str, intervals: dict[int, str]) -> None:
         super().__init__(classes="answer", id="self-rated")
