@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -732,3 +733,19 @@ async def test_without_no_color_there_is_colour(
 ) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
     assert not make_app().no_color
+
+
+def test_a_database_that_cannot_be_used_is_reported_before_the_app_starts(
+    otsquiz_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from otsquiz.core.paths import database_path
+    from otsquiz.tui.app import Launch, run_app
+
+    path = database_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"this is not a database" * 100)
+    before = path.read_bytes()
+    assert run_app(Launch(decks=[all_types_deck()], start=study(["all-types"]))) == 1
+    message = capsys.readouterr().err
+    assert message.startswith("otsquiz: ") and str(path) in message and "Traceback" not in message
+    assert path.read_bytes() == before
