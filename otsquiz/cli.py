@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from otsquiz import __version__
+from otsquiz import __version__, startup
 from otsquiz.core.cards import CARD_TYPES
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -27,10 +27,11 @@ class UsageError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    handler = getattr(args, "handler", None) or _cmd_home
+    startup.begin()
     try:
+        parser = _parser()
+        args = parser.parse_args(argv)
+        handler = getattr(args, "handler", None) or _cmd_home
         return handler(args)
     except UsageError as error:
         print(f"otsquiz: {error}", file=sys.stderr)
@@ -45,6 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    finally:
+        startup.done()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -396,6 +399,7 @@ def _run_session(args: argparse.Namespace, mode: str) -> int:
             seed=getattr(args, "seed", None),
             feedback=not getattr(args, "no_feedback", False),
         )
+        startup.done()
         PlainRunner(session).run()
     return EXIT_OK
 

@@ -92,6 +92,9 @@ class OtsquizApp(App[int]):
         return screen
 
     def on_mount(self) -> None:
+        from otsquiz import startup
+
+        self.call_after_refresh(startup.done)
         self._show_profile()
         if self.launch.problems:
             self.notify_problems(self.launch.problems)

@@ -9,6 +9,7 @@ study session's unseeded shuffle does not matter.
 
 from __future__ import annotations
 
+import gc
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -749,3 +750,16 @@ def test_a_database_that_cannot_be_used_is_reported_before_the_app_starts(
     message = capsys.readouterr().err
     assert message.startswith("otsquiz: ") and str(path) in message and "Traceback" not in message
     assert path.read_bytes() == before
+
+
+async def test_the_collector_resumes_once_the_first_card_is_up(make_app: AppFactory) -> None:
+    from otsquiz import startup
+
+    startup.begin()  # as `otsquiz` does when it starts
+    try:
+        app = make_app([type_deck("typed")], start=study(["only-typed"]))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert gc.isenabled()
+    finally:
+        startup.done()
