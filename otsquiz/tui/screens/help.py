@@ -47,6 +47,22 @@ Press escape to close this help.
 
 
 class HelpScreen(ModalScreen[None]):
+    # Parsed when this screen is first shown (the app stylesheet holds only shared rules).
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+
+    #help {
+        width: 90;
+        max-width: 100%;
+        height: 90%;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
+
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
 
     def compose(self) -> ComposeResult:

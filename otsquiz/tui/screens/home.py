@@ -24,6 +24,57 @@ def mastery_bar(share: float, width: int = BAR_WIDTH) -> str:
 class HomeScreen(Screen[None]):
     app: OtsquizApp
 
+    # Parsed when this screen is first shown (the app stylesheet holds only shared rules).
+    DEFAULT_CSS = """
+    #home {
+        padding: 0 1;
+    }
+
+    #profile-line, #decks-title {
+        height: 1;
+        margin: 1 0 0 0;
+    }
+
+    #decks-title {
+        margin: 0;
+    }
+
+    #decks {
+        height: 1fr;
+        min-height: 4;
+        border: round $primary;
+    }
+
+    #drill-options {
+        height: auto;
+    }
+
+    #actions {
+        height: 3;
+    }
+
+    #drill-options Label {
+        padding: 1 1 0 1;
+    }
+
+    #drill-options Input {
+        width: 10;
+    }
+
+    #actions Button {
+        width: auto;
+        min-width: 14;
+        height: 3;
+        margin: 0 1 0 0;
+    }
+
+    #decks-header {
+        color: $text-muted;
+        height: 1;
+        padding: 0 0 0 7;
+    }
+    """
+
     BINDINGS = [
         Binding("s", "start('study')", "Study"),
         Binding("d", "start('drill')", "Drill"),

@@ -67,6 +67,108 @@ def progress_bar(done: int, total: int, width: int = PROGRESS_WIDTH) -> str:
 class QuizScreen(Screen[None]):
     app: OtsquizApp
 
+    # Parsed when this screen is first shown (the app stylesheet holds only shared rules).
+    DEFAULT_CSS = """
+    #status {
+        height: 1;
+        padding: 0 1;
+    }
+
+    #progress {
+        width: auto;
+        color: $success;
+    }
+
+    #score {
+        width: auto;
+        padding: 0 1;
+        color: $text-accent;
+    }
+
+    #timer {
+        width: auto;
+        text-style: bold;
+        color: $warning;
+    }
+
+    #quiz {
+        padding: 1 2;
+    }
+
+    #card-meta {
+        color: $text-muted;
+    }
+
+    #question {
+        text-style: bold;
+        margin: 1 0;
+        padding: 0 1;
+        border: tall $primary;
+    }
+
+    #hint {
+        color: $text-warning;
+        margin: 0 0 1 0;
+    }
+
+    #answer-area {
+        height: auto;
+    }
+
+    .answer {
+        height: auto;
+        max-height: 14;
+    }
+
+    #text-answer {
+        width: 1fr;
+    }
+
+    #truefalse-answer Button, #grades Button {
+        margin: 0 1 0 0;
+    }
+
+    #truefalse-answer, #grades {
+        height: auto;
+    }
+
+    #match-answer OptionList {
+        width: 1fr;
+        height: auto;
+        max-height: 12;
+    }
+
+    #revealed-answer {
+        padding: 1 2;
+        border: tall $success;
+        margin: 0 0 1 0;
+    }
+
+    #verdict {
+        text-style: bold;
+        padding: 0 2;
+        height: auto;
+    }
+
+    #verdict.right {
+        background: $success-muted;
+        color: $text-success;
+    }
+
+    #verdict.wrong {
+        background: $error-muted;
+        color: $text-error;
+    }
+
+    #verdict.rated {
+        background: $primary-muted;
+    }
+
+    #details {
+        padding: 1 2;
+    }
+    """
+
     BINDINGS = [
         Binding("escape", "finish", "End session"),
         # h and x are letters an answer is typed with: ctrl+t and ctrl+n work while typing too.

@@ -15,6 +15,30 @@ from otsquiz.tui.app import OtsquizApp
 class SettingsScreen(ModalScreen[bool]):
     app: OtsquizApp
 
+    # Parsed when this screen is first shown (the app stylesheet holds only shared rules).
+    DEFAULT_CSS = """
+    SettingsScreen {
+        align: center middle;
+    }
+
+    #settings {
+        width: 70;
+        max-width: 100%;
+        height: auto;
+        border: thick $primary;
+        background: $surface;
+        padding: 1 2;
+    }
+
+    #settings Input, #settings Select {
+        width: 1fr;
+    }
+
+    #settings Horizontal {
+        height: auto;
+    }
+    """
+
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
     def compose(self) -> ComposeResult:

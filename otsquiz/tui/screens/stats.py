@@ -47,6 +47,22 @@ def calendar(reviews_per_day: dict[str, int], today: date, weeks: int = CALENDAR
 class StatsScreen(Screen[None]):
     app: OtsquizApp
 
+    # Parsed when this screen is first shown (the app stylesheet holds only shared rules).
+    DEFAULT_CSS = """
+    #stats {
+        padding: 1 2;
+    }
+
+    #charts {
+        height: 14;
+    }
+
+    #charts PlotextPlot {
+        width: 1fr;
+        height: 14;
+    }
+    """
+
     BINDINGS = [Binding("escape,q", "close", "Back")]
 
     def compose(self) -> ComposeResult:

@@ -13,6 +13,22 @@ from otsquiz.tui.text import plain
 
 
 class SummaryScreen(Screen[None]):
+    # Parsed when this screen is first shown (the app stylesheet holds only shared rules).
+    DEFAULT_CSS = """
+    #summary {
+        padding: 1 2;
+    }
+
+    #summary-title {
+        text-style: bold;
+    }
+
+    #summary-score {
+        width: auto;
+        margin: 1 0;
+    }
+    """
+
     BINDINGS = [
         Binding("enter,escape,space", "close", "Back to decks"),
         Binding("q", "app.quit", "Quit", show=False),  # the footer already shows ctrl+q
