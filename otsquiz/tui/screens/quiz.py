@@ -13,7 +13,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
@@ -72,23 +72,6 @@ class QuizScreen(Screen[None]):
     #status {
         height: 1;
         padding: 0 1;
-    }
-
-    #progress {
-        width: auto;
-        color: $success;
-    }
-
-    #score {
-        width: auto;
-        padding: 0 1;
-        color: $text-accent;
-    }
-
-    #timer {
-        width: auto;
-        text-style: bold;
-        color: $warning;
     }
 
     #quiz {
@@ -189,6 +172,7 @@ class QuizScreen(Screen[None]):
         self.outcome: Outcome | None = None  # the verdict on screen, if any
         self.remaining_seconds = 0
         self._timer: Timer | None = None
+        self._timer_text = ""  # "⏱ 12s" in a timed drill; it stays on screen with the verdict
         self._outcomes: list[Outcome] = []
 
     def compose(self) -> ComposeResult:
@@ -196,10 +180,7 @@ class QuizScreen(Screen[None]):
         # as first built: one layout and one styling pass before the first frame.
         self.session = session = self._start_session()
         question = session.current
-        with Horizontal(id="status"):
-            yield Static(self._progress_text(), id="progress")
-            yield Static(self._score_text(), id="score")
-            yield Static("", id="timer")
+        yield Static(self._status_text(), id="status")
         with VerticalScroll(id="quiz"):
             yield Static(self._meta_text(question), id="card-meta")
             yield Static(plain(question.text) if question else "", id="question")
@@ -230,6 +211,8 @@ class QuizScreen(Screen[None]):
             self.finish()
             return
         self._start_timer()
+        if self._timer_text:
+            self._update_status()
         # Once the first question is on screen, prepare what judging an answer needs.
         self.call_after_refresh(self._prepare_answers)
 
@@ -258,8 +241,8 @@ class QuizScreen(Screen[None]):
         area = self.query_one("#answer-area", Vertical)
         area.remove_children()
         area.mount(self._answer_widget(question))
-        self._update_status()
         self._start_timer()
+        self._update_status()
         self.refresh_bindings()
 
     @staticmethod
@@ -280,21 +263,23 @@ class QuizScreen(Screen[None]):
         return SelfRated(self.session.expected(question), intervals)
 
     def _update_status(self) -> None:
-        self.query_one("#progress", Static).update(self._progress_text())
-        self.query_one("#score", Static).update(self._score_text())
+        self.query_one("#status", Static).update(self._status_text())
 
-    def _progress_text(self) -> str:
+    def _status_text(self) -> Content:
+        """The status line: the progress bar, the score and streak, and the drill timer if any."""
         session = self.session
         assert session is not None
-        return progress_bar(session.done, session.done + session.remaining)
-
-    def _score_text(self) -> Content:
-        session = self.session
-        assert session is not None
+        done, left = session.done, session.remaining
         profile = self.app.profile.name
-        return Content(
-            f"score {session.score}/{session.done} · streak {session.streak} · {session.remaining} left · {profile}"
-        )
+        score = f"score {session.score}/{done} · streak {session.streak} · {left} left · {profile}"
+        parts: list[str | tuple[str, str]] = [
+            (progress_bar(done, done + left), "$success"),
+            " ",
+            (score, "$text-accent"),
+        ]
+        if self._timer_text:
+            parts += [" ", (self._timer_text, "bold $warning")]
+        return Content.assemble(*parts)  # pieces are text, never markup
 
     def show_outcome(self, outcome: Outcome) -> None:
         self.outcome = outcome
@@ -445,17 +430,17 @@ class QuizScreen(Screen[None]):
     def _start_timer(self) -> None:
         self._stop_timer()
         seconds = self.request.timer
-        timer = self.query_one("#timer", Static)
         if not seconds or self.request.mode != "drill":
-            timer.update("")
+            self._timer_text = ""
             return
         self.remaining_seconds = seconds
-        timer.update(f"⏱ {seconds}s")
+        self._timer_text = f"⏱ {seconds}s"
         self._timer = self.set_interval(1, self._tick)
 
     def _tick(self) -> None:
         self.remaining_seconds -= 1
-        self.query_one("#timer", Static).update(f"⏱ {max(0, self.remaining_seconds)}s")
+        self._timer_text = f"⏱ {max(0, self.remaining_seconds)}s"
+        self._update_status()
         if self.remaining_seconds <= 0:
             self._stop_timer()
             self.action_give_up()
