@@ -8,7 +8,7 @@ quitting at any moment loses nothing that was answered.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -23,7 +23,10 @@ from otsquiz.core.scheduling import Grade
 from otsquiz.core.session import Outcome, Question, Session, SessionError
 from otsquiz.tui.app import OtsquizApp, SessionRequest
 from otsquiz.tui.text import plain
-from otsquiz.tui.widgets.answers import Answered, SelfRated, answer_widget
+from otsquiz.tui.widgets.answers import Answered, answer_widget
+
+if TYPE_CHECKING:
+    from otsquiz.tui.widgets.answers.self_rated import SelfRated
 
 KIND_NAMES = {
     "basic": "Flashcard",
@@ -259,6 +262,8 @@ class QuizScreen(Screen[None]):
         if question.kind != "self":
             return answer_widget(question)
         assert self.session is not None
+        from otsquiz.tui.widgets.answers.self_rated import SelfRated
+
         intervals = {int(grade): interval_text(delta) for grade, delta in self.session.intervals().items()}
         return SelfRated(self.session.expected(question), intervals)
 
@@ -358,16 +363,23 @@ class QuizScreen(Screen[None]):
         if self.outcome is not None:
             self.action_next()
             return
-        rated = self.query("#self-rated")
-        if rated:
-            widget = rated.first(SelfRated)
-            if not widget.revealed:
-                widget.reveal()
+        rated = self._self_rated()
+        if rated is not None and not rated.revealed:
+            rated.reveal()
 
     def action_rate(self, grade: int) -> None:
-        rated = self.query("#self-rated")
-        if self.outcome is None and rated and rated.first(SelfRated).revealed:
+        rated = self._self_rated()
+        if self.outcome is None and rated is not None and rated.revealed:
             self.post_message(Answered(grade))
+
+    def _self_rated(self) -> SelfRated | None:
+        """The flashcard on screen, if the question is one."""
+        found = self.query("#self-rated")
+        if not found:
+            return None
+        from otsquiz.tui.widgets.answers.self_rated import SelfRated
+
+        return found.first(SelfRated)
 
     def action_next(self) -> None:
         if self.outcome is not None:

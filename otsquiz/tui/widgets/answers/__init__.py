@@ -1,0 +1,47 @@
+"""One input widget per kind of question; each posts ``Answered`` with the session's response.
+
+The response shapes are those of ``Session.submit``: text for typed, number
+and cloze cards, an option index for choice, a set of indexes for multi, a
+bool for true/false, the option indexes in the learner's order for order,
+and one right-option index per left item for match.
+
+Each kind lives in a module of its own, imported when a question of that kind
+is first shown: building a widget class costs Textual's subclass set-up, and
+the first card needs only one of them.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from textual.message import Message
+from textual.widget import Widget
+
+from otsquiz.core.session import Question
+
+# kind of question -> (module in this package, widget class)
+_WIDGETS = {
+    "text": ("text", "TextAnswer"),
+    "number": ("text", "TextAnswer"),
+    "choice": ("choice", "ChoiceAnswer"),
+    "multi": ("choice", "MultiAnswer"),
+    "truefalse": ("truefalse", "TrueFalseAnswer"),
+    "order": ("order", "OrderAnswer"),
+    "match": ("match", "MatchAnswer"),
+}
+
+
+class Answered(Message):
+    """The learner answered the question shown."""
+
+    def __init__(self, response: Any) -> None:
+        super().__init__()
+        self.response = response
+
+
+def answer_widget(question: Question) -> Widget:
+    """The widget that takes an answer to ``question``."""
+    module, name = _WIDGETS[question.kind]
+    widget: type[Widget] = getattr(import_module(f"{__name__}.{module}"), name)
+    return widget(question)  # type: ignore[call-arg]

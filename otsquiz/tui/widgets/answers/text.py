@@ -1,0 +1,33 @@
+"""Typed, number and cloze cards: an input."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input
+
+from otsquiz.core.session import Question
+from otsquiz.tui.widgets.answers import Answered
+
+
+class TextAnswer(Vertical):
+    """Typed, number and cloze cards: type, then enter."""
+
+    def __init__(self, question: Question) -> None:
+        super().__init__(classes="answer")
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        unit = f" ({self.question.unit})" if self.question.unit else ""
+        placeholder = "Type a number" if self.question.kind == "number" else "Type your answer"
+        yield Input(placeholder=f"{placeholder}{unit}, then press enter", id="text-answer")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip():
+            self.post_message(Answered(event.value))
