@@ -187,12 +187,10 @@ class QuizScreen(Screen[None]):
         with VerticalScroll(id="quiz"):
             yield Static(self._meta_text(question), id="card-meta")
             yield Static(plain(question.text) if question else "", id="question")
-            yield Static("", id="hint", classes="hidden")
             with Vertical(id="answer-area"):
                 if question is not None:
                     yield self._answer_widget(question)
-            yield Static("", id="verdict", classes="hidden")
-            yield Static("", id="details", classes="hidden")
+            # The hint, the verdict and the details are mounted when first needed.
 
     def _start_session(self) -> Session:
         app = self.app
@@ -238,9 +236,8 @@ class QuizScreen(Screen[None]):
             return
         self.query_one("#card-meta", Static).update(self._meta_text(question))
         self.query_one("#question", Static).update(plain(question.text))
-        self.query_one("#hint", Static).add_class("hidden")
-        for name in ("#verdict", "#details"):
-            self.query_one(name, Static).add_class("hidden")
+        for shown in self.query("#hint, #verdict, #details"):
+            shown.add_class("hidden")
         area = self.query_one("#answer-area", Vertical)
         area.remove_children()
         area.mount(self._answer_widget(question))
@@ -291,8 +288,8 @@ class QuizScreen(Screen[None]):
         self._stop_timer()
         self._outcomes.append(outcome)
         self.query_one("#answer-area", Vertical).remove_children()
-        verdict = self.query_one("#verdict", Static)
-        details = self.query_one("#details", Static)
+        verdict = self._feedback("verdict")
+        details = self._feedback("details")
         verdict.remove_class("hidden", "right", "wrong", "rated")
         session = self.session
         assert session is not None
@@ -309,6 +306,18 @@ class QuizScreen(Screen[None]):
             details.remove_class("hidden")
         self._update_status()
         self.refresh_bindings()
+
+    def _feedback(self, name: str) -> Static:
+        """The #hint, #verdict or #details line, mounted the first time it is needed."""
+        found = self.query(f"#{name}")
+        if found:
+            return found.first(Static)
+        widget = Static("", id=name)
+        if name == "hint":
+            self.query_one("#quiz").mount(widget, before="#answer-area")
+        else:  # the verdict, then the details, below the answer
+            self.query_one("#quiz").mount(widget)
+        return widget
 
     def _details(self, outcome: Outcome) -> str:
         assert self.session is not None
@@ -390,7 +399,7 @@ class QuizScreen(Screen[None]):
             return
         hint = self.session.take_hint()
         if hint:  # the key is offered only for a card with a hint
-            widget = self.query_one("#hint", Static)
+            widget = self._feedback("hint")
             widget.update(plain(f"Hint: {hint}"))
             widget.remove_class("hidden")
 
