@@ -227,6 +227,11 @@ def run_app(launch: Launch) -> int:
     except StoreError as error:
         print(f"otsquiz: {error}", file=sys.stderr)
         return 1
-    app = OtsquizApp(launch, store=store)
+    try:
+        app = OtsquizApp(launch, store=store)  # reads (or creates) the profile
+    except StoreError as error:
+        store.close()
+        print(f"otsquiz: {error}", file=sys.stderr)
+        return 1
     result = app.run()
     return result if isinstance(result, int) else 0
