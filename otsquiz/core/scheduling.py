@@ -14,6 +14,10 @@ package. Two things are done here rather than in ``fsrs``:
 * Retrievability for the queue is computed from stability and elapsed days
   directly, because building an ``fsrs.Card`` per card is far too slow for
   100,000 cards.
+
+``fsrs`` itself is imported when a card is first scheduled, not with this
+module: a session's first question needs only the queue, which is planned from
+the database's rows.
 """
 
 from __future__ import annotations
@@ -24,11 +28,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime, time, timedelta
 from enum import IntEnum
+from functools import cache
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import fsrs
-from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
+if TYPE_CHECKING:
+    import fsrs
 
 __all__ = [
     "DAY_ROLLOVER_HOUR",
@@ -38,6 +43,7 @@ __all__ = [
     "Grade",
     "QueueCard",
     "Scheduler",
+    "State",
     "build_queue",
     "card_number",
     "day_start",
@@ -59,6 +65,14 @@ class Grade(IntEnum):
     HARD = 2
     GOOD = 3
     EASY = 4
+
+
+class State(IntEnum):
+    """A card's FSRS state; the values are those of ``fsrs.State`` (a test keeps them equal)."""
+
+    Learning = 1
+    Review = 2
+    Relearning = 3
 
 
 def grade_for(correct: bool, exact: bool, hinted: bool = False) -> Grade:
@@ -112,7 +126,7 @@ class CardState(NamedTuple):
 
     deck_id: str
     card_key: str
-    state: fsrs.State
+    state: State
     step: int | None
     stability: float | None
     difficulty: float | None
@@ -127,6 +141,8 @@ class CardState(NamedTuple):
         return (self.deck_id, self.card_key)
 
     def to_fsrs(self, card_id: int | None = None) -> fsrs.Card:
+        import fsrs
+
         # card_id must always be given: without it fsrs sleeps 1 ms to invent one
         return fsrs.Card(
             card_id=card_number(self.deck_id, self.card_key) if card_id is None else card_id,
@@ -152,7 +168,7 @@ class CardState(NamedTuple):
         return cls(
             deck_id=deck_id,
             card_key=card_key,
-            state=fsrs.State(card.state),
+            state=State(card.state),
             step=card.step,
             stability=card.stability,
             difficulty=card.difficulty,
@@ -185,7 +201,7 @@ class CardState(NamedTuple):
         return cls(
             deck_id=str(data["deck_id"]),
             card_key=str(data["card_key"]),
-            state=fsrs.State(int(data["state"])),
+            state=State(int(data["state"])),
             step=data.get("step"),
             stability=data.get("stability"),
             difficulty=data.get("difficulty"),
@@ -203,28 +219,38 @@ def _curve(parameters: tuple[float, ...]) -> tuple[float, float]:
     return 0.9 ** (1 / decay) - 1, decay
 
 
-_DEFAULT_FACTOR, _DEFAULT_DECAY = _curve(tuple(DEFAULT_PARAMETERS))
+@cache
+def _default_curve() -> tuple[float, float]:
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    return _curve(tuple(DEFAULT_PARAMETERS))
 
 
 class Scheduler:
     """FSRS-6 with default parameters, with fuzz that previews truthfully."""
 
     def __init__(self, desired_retention: float = 0.9, *, enable_fuzzing: bool = True) -> None:
-        # fsrs never fuzzes; _fuzz() below does, seeded per card and repetition
-        self._fsrs = fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
         self.desired_retention = desired_retention
         self.enable_fuzzing = enable_fuzzing
-        self._factor, self._decay = _curve(self._fsrs.parameters)
+        self._fsrs: fsrs.Scheduler | None = None  # built (and fsrs imported) on first use
+        self._curve: tuple[float, float] | None = None
 
     @property
     def fsrs(self) -> fsrs.Scheduler:
         """The underlying ``fsrs.Scheduler`` (fuzzing off)."""
+        if self._fsrs is None:
+            import fsrs
+
+            # fsrs never fuzzes; _fuzz() below does, seeded per card and repetition
+            self._fsrs = fsrs.Scheduler(desired_retention=self.desired_retention, enable_fuzzing=False)
         return self._fsrs
 
     @property
     def forgetting_curve(self) -> tuple[float, float]:
         """``(factor, decay)`` with retrievability = (1 + factor * days / stability) ** decay."""
-        return self._factor, self._decay
+        if self._curve is None:
+            self._curve = _curve(self.fsrs.parameters)
+        return self._curve
 
     def review(
         self,
@@ -240,6 +266,8 @@ class Scheduler:
         in the Review state; at ``LEECH_LAPSES`` lapses the card is a leech,
         and stays one.
         """
+        import fsrs
+
         now = _utc(now)
         if state is None:
             card = fsrs.Card(card_id=card_number(deck_id, card_key), due=now)
@@ -248,10 +276,10 @@ class Scheduler:
         else:
             card = state.to_fsrs()
             reps, lapses, leech = state.reps, state.lapses, state.leech
-            if grade == Grade.AGAIN and state.state == fsrs.State.Review:
+            if grade == Grade.AGAIN and state.state == State.Review:
                 lapses += 1
-        card, _ = self._fsrs.review_card(card, fsrs.Rating(int(grade)), review_datetime=now)
-        if self.enable_fuzzing and card.state == fsrs.State.Review:
+        card, _ = self.fsrs.review_card(card, fsrs.Rating(int(grade)), review_datetime=now)
+        if self.enable_fuzzing and card.state == State.Review:
             card.due = now + self._fuzz(card.due - now, deck_id, card_key, reps)
         return CardState.from_fsrs(
             card,
@@ -288,8 +316,9 @@ class Scheduler:
         """
         if state.last_review is None or not state.stability:
             return 0.0
+        factor, decay = self.forgetting_curve
         elapsed = max(0, (_utc(now) - state.last_review).days)
-        return (1 + self._factor * elapsed / state.stability) ** self._decay
+        return (1 + factor * elapsed / state.stability) ** decay
 
     def _fuzz(self, interval: timedelta, deck_id: str, card_key: str, reps: int) -> timedelta:
         """Spread a whole-day interval as fsrs does, but reproducibly.
@@ -297,6 +326,8 @@ class Scheduler:
         The seed is the card and its repetition count, so cards learnt together
         spread apart while a preview of a grade always matches its review.
         """
+        from fsrs.scheduler import FUZZ_RANGES
+
         days = interval.days
         if days < 2.5:
             return interval
@@ -305,7 +336,7 @@ class Scheduler:
             delta += fuzz_range["factor"] * max(
                 min(float(days), fuzz_range["end"]) - fuzz_range["start"], 0.0
             )
-        maximum = self._fsrs.maximum_interval
+        maximum = self.fsrs.maximum_interval
         max_ivl = min(round(days + delta), maximum)
         min_ivl = min(max(2, round(days - delta)), max_ivl)
         seed = zlib.crc32(f"{deck_id}\0{card_key}\0{reps}".encode())
@@ -433,7 +464,7 @@ def build_queue(
     )
 
 
-_LEARNING = (int(fsrs.State.Learning), int(fsrs.State.Relearning))
+_LEARNING = (State.Learning, State.Relearning)
 _DAY_US = 86_400_000_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -464,7 +495,7 @@ def plan_queue(
     the order of ``due``.
     """
     now_us = _us(_utc(now))
-    factor, decay = (_DEFAULT_FACTOR, _DEFAULT_DECAY) if scheduler is None else scheduler.forgetting_curve
+    curve: tuple[float, float] | None = None  # needs fsrs: found only when a review card needs it
     learning: list[tuple[int, int, Any]] = []
     reviews: list[tuple[float, int, Any]] = []
     for order, (item, state, due_us, last_review_us, stability) in enumerate(due):
@@ -475,6 +506,9 @@ def plan_queue(
         elif last_review_us is None or not stability:
             reviews.append((0.0, order, item))
         else:
+            if curve is None:
+                curve = _default_curve() if scheduler is None else scheduler.forgetting_curve
+            factor, decay = curve
             # whole elapsed days, as fsrs counts them
             elapsed = max(0, (now_us - last_review_us) // _DAY_US)
             reviews.append(((1 + factor * elapsed / stability) ** decay, order, item))

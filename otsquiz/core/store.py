@@ -43,12 +43,11 @@ from pathlib import Path
 from types import MappingProxyType, TracebackType
 from typing import Any, Literal, NamedTuple, Self
 
-import fsrs
-
 from otsquiz.core import paths
 from otsquiz.core.scheduling import (
     DAY_ROLLOVER_HOUR,
     CardState,
+    State,
     day_start,
     note_of,
 )
@@ -85,7 +84,7 @@ VERDICTS = ("correct", "wrong", "rated")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-_STATES = {int(state): state for state in fsrs.State}
+_STATES = {int(state): state for state in State}
 
 
 # ---------------------------------------------------------------- errors
@@ -1228,7 +1227,7 @@ class Store:
                     "SELECT count(*), coalesce(sum(r.rating > 1), 0) FROM review_log r"
                     " WHERE r.profile_id = ? AND r.ts >= ? AND r.mode = 'study'"
                     f" AND r.prev_state = ? AND {_EFFECTIVE}",
-                    (profile_id, _to_us(now - timedelta(days=30)), int(fsrs.State.Review)),
+                    (profile_id, _to_us(now - timedelta(days=30)), int(State.Review)),
                 ).fetchone()
                 deck_rows = {
                     deck_id: conn.execute(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 
 import fsrs
@@ -17,6 +19,7 @@ from otsquiz.core.scheduling import (
     Grade,
     QueueCard,
     Scheduler,
+    State,
     build_queue,
     card_number,
     day_start,
@@ -471,3 +474,22 @@ def test_queue_never_repeats_a_card_or_a_note(
         limit=limit,
     )
     assert indexed == queue
+
+
+def test_our_states_are_fsrs_states() -> None:
+    assert {state.name: int(state) for state in State} == {state.name: int(state) for state in fsrs.State}
+
+
+def test_planning_a_queue_of_new_cards_does_not_import_fsrs() -> None:
+    # The first question of a new learner needs no scheduling: fsrs loads with the first answer.
+    code = (
+        "import sys\n"
+        "from datetime import UTC, datetime\n"
+        "from otsquiz.core.scheduling import Scheduler, plan_queue\n"
+        "new = [('d', f'c{n}', f'c{n}') for n in range(5)]\n"
+        "queue = plan_queue([], iter(new), datetime.now(UTC), scheduler=Scheduler())\n"
+        "assert len(queue) == 5, queue\n"
+        "print('fsrs' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
