@@ -97,6 +97,17 @@ class StoreError(Exception):
         super().__init__(message)
         self.path = path
 
+    def __rich__(self) -> Any:
+        """The message alone, as plain text.
+
+        Textual ends the app on an exception it is not given to handle; for one
+        with ``__rich__`` it prints this instead of a traceback, after putting
+        the terminal back. Every answer before the failing one is already saved.
+        """
+        from rich.text import Text  # only ever called inside the app, where Rich is loaded
+
+        return Text(f"otsquiz: {self}")
+
 
 class CorruptDatabaseError(StoreError):
     """The file is not a readable SQLite database; it has been left untouched."""

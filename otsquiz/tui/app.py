@@ -8,6 +8,7 @@ they are first opened, so the first card shows as soon as Textual is up.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
@@ -111,12 +112,15 @@ class OtsquizApp(App[int]):
             self.pop_screen()
 
     def on_unmount(self) -> None:
+        from otsquiz.core.store import StoreError
         from otsquiz.tui.screens.quiz import QuizScreen
 
-        # Every answer is saved already; quitting mid-session also records the session's end.
+        # Every answer is saved already; quitting mid-session also records the session's end
+        # (unless the database is what failed: then the end goes unrecorded, nothing else).
         for screen in self.screen_stack:
             if isinstance(screen, QuizScreen) and screen.session is not None:
-                screen.session.summary()
+                with contextlib.suppress(StoreError):
+                    screen.session.summary()
         self.store.close()
 
     def use_profile(self, name: str) -> None:
@@ -234,4 +238,6 @@ def run_app(launch: Launch) -> int:
         print(f"otsquiz: {error}", file=sys.stderr)
         return 1
     result = app.run()
-    return result if isinstance(result, int) else 0
+    if isinstance(result, int):
+        return result
+    return app.return_code or 0  # 1 when the app ended on an error (see StoreError.__rich__)

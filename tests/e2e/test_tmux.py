@@ -18,6 +18,7 @@ import os
 import re
 import shlex
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -201,3 +202,47 @@ def test_study_three_cards_in_a_real_terminal_then_see_the_progress(
     assert report["reviews_total"] == 3
     [deck] = [deck for deck in report["decks"] if deck["id"] == DECK_ID]  # type: ignore[union-attr]
     assert (deck["cards"], deck["reviewed"]) == (3, 3)
+
+
+def test_a_database_held_by_another_program_ends_the_app_with_a_message_not_a_traceback(
+    terminal: Terminal, otsquiz_home: Path
+) -> None:
+    otsquiz = require_program("otsquiz")
+    decks = otsquiz_home / "decks"
+    decks.mkdir(parents=True)
+    (decks / "three.toml").write_text(DECK, encoding="utf-8")
+    terminal.start(f"env OTSQUIZ_HOME={shlex.quote(str(otsquiz_home))} {shlex.quote(otsquiz)} study {DECK_ID}")
+    on_screen = lambda screen: "True or false" in screen and statement_on(screen) is not None  # noqa: E731
+    first = statement_on(terminal.wait_for(on_screen, "the first card"))
+    assert first is not None
+    terminal.press("t" if STATEMENTS[first] else "f")
+    terminal.wait_for_text("✓ Correct")
+    terminal.press("Enter")
+    second = statement_on(terminal.wait_for(lambda s: on_screen(s) and first not in s, "the second card"))
+    assert second is not None
+
+    # Another program takes the write lock and keeps it past otsquiz's busy timeout.
+    from otsquiz.core.paths import database_path
+
+    holder = sqlite3.connect(database_path(), timeout=0)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        terminal.press("t")
+        screen = terminal.wait_for_text("[otsquiz exited with 1]")
+    finally:
+        holder.rollback()
+        holder.close()
+    flat = " ".join(screen.split())
+    assert "otsquiz: The progress database" in flat and "is busy" in flat
+    assert "Traceback" not in screen
+
+    # The answer before the failing one is kept.
+    result = subprocess.run(
+        [otsquiz, "stats", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        env={**os.environ, "OTSQUIZ_HOME": str(otsquiz_home)},
+    )
+    assert json.loads(result.stdout)["reviews_total"] == 1
