@@ -239,11 +239,17 @@ def _reader_for(question: Question, say: Callable[[str], None]) -> _Reader:
     count = len(question.options)
     if question.kind == "self":
         return _Reader("Press Enter to show the answer> ", "", lambda line: line)
-    if question.kind in ("text", "number"):
+    if question.kind == "number":
+        from otsquiz.core.answers import parse_number
+
         unit = f" ({question.unit})" if question.unit else ""
         return _Reader(
-            f"Your answer{unit}> ", "Please type an answer.", lambda line: line if line.strip() else None
+            f"Your answer{unit}> ",
+            "Please type a number, in digits (like 2009 or 1.5).",
+            lambda line: line if parse_number(line) is not None else None,
         )
+    if question.kind == "text":
+        return _Reader("Your answer> ", "Please type an answer.", lambda line: line if line.strip() else None)
     if question.kind == "truefalse":
         values = {"t": True, "true": True, "f": False, "false": False}
         return _Reader(

@@ -334,6 +334,14 @@ def test_an_empty_text_answer_is_asked_again(store: Store) -> None:
     assert (summary.questions, summary.correct) == (1, 1)
 
 
+def test_a_number_card_asks_again_for_text_that_is_not_a_number(store: Store) -> None:
+    session = Session(store, store.profile(), [make_deck(CARDS["number"])], mode="drill")
+    out, summary, _ = run_plain(session, "two thousand and nine", "", "2009")
+    assert out.count("Please type a number, in digits (like 2009 or 1.5).") == 2
+    assert (summary.questions, summary.correct) == (1, 1)
+    assert len(rows(store)) == 1
+
+
 def test_a_rating_must_be_one_to_four(store: Store) -> None:
     session = Session(store, store.profile(), [make_deck(CARDS["basic"])])
     out, summary, _ = run_plain(session, "", "5", "good", "0", "4")

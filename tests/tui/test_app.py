@@ -322,6 +322,20 @@ async def test_h_on_a_card_without_a_hint_does_nothing_and_it_still_counts_good(
         assert record.rating == 3
 
 
+async def test_a_number_card_asks_again_for_words(make_app: AppFactory) -> None:
+    app = make_app([type_deck("number")], start=study(["only-number"]))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await quiz(pilot)
+        await pilot.press(*typing("two thousand"), "enter")
+        assert screen.outcome is None and not visible(app, "#verdict")
+        assert any("Please type a number" in n.message for n in app._notifications)
+        assert history(app, "only-number", "founded") == []
+        field = screen.query_one("#text-answer", Input)
+        field.value = ""
+        await pilot.press(*typing("2009"), "enter")
+        assert shown(app, "#verdict") == "✓ Correct"
+
+
 @pytest.mark.parametrize("key", ["x", "ctrl+n"])
 async def test_i_dont_know_counts_the_question_wrong(make_app: AppFactory, key: str) -> None:
     app = make_app([type_deck("cloze")], start=study(["only-cloze"]))

@@ -29,5 +29,13 @@ class TextAnswer(Vertical):
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.value.strip():
-            self.post_message(Answered(event.value))
+        if not event.value.strip():
+            return
+        if self.question.kind == "number":
+            from otsquiz.core.answers import parse_number  # loaded by the time anyone answers
+
+            if parse_number(event.value) is None:
+                # Words are not graded as a wrong number: the learner is asked for digits.
+                self.notify("Please type a number, in digits (like 2009 or 1.5).", severity="warning")
+                return
+        self.post_message(Answered(event.value))
