@@ -376,6 +376,19 @@ async def test_the_drill_timer_gives_the_question_up(make_app: AppFactory) -> No
         assert len(history(app, "only-truefalse", "hungary")) == 1
 
 
+async def test_the_drill_timer_stands_still_while_help_is_open(make_app: AppFactory) -> None:
+    app = make_app([type_deck("truefalse")], start=drill(["only-truefalse"], timer=30))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await quiz(pilot)
+        timer = screen._timer
+        assert timer is not None and timer._active.is_set()
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert not timer._active.is_set()
+        await pilot.press("escape")
+        assert app.screen is screen and timer._active.is_set()
+
+
 async def test_a_study_session_has_no_timer(make_app: AppFactory) -> None:
     app = make_app([type_deck("truefalse")], start=study(["only-truefalse"], timer=2))
     async with app.run_test(size=SIZE) as pilot:

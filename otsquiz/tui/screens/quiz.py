@@ -466,6 +466,15 @@ class QuizScreen(Screen[None]):
             self._stop_timer()
             self.action_give_up()
 
+    def on_screen_suspend(self) -> None:
+        # Help or the command palette is over the question: its time does not run meanwhile.
+        if self._timer is not None:
+            self._timer.pause()
+
+    def on_screen_resume(self) -> None:
+        if self._timer is not None:
+            self._timer.resume()
+
     def _stop_timer(self) -> None:
         if self._timer is not None:
             self._timer.stop()
