@@ -156,6 +156,7 @@ class Session:
         self._shown = time.monotonic()
         self._finished = False
         now = clock()
+        self._limit = count  # --count: at most this many questions, repeats included
         self._queue: list[StudyCard | _Entry] = self._build(count, now)
         self.total = len(self._queue)
         self.session_id = store.start_session(
@@ -515,10 +516,17 @@ class Session:
         self._history.append(_Answered(outcome, self._tally, previous, now))
         self._tally = self._tally.counted(correct)
         self._queue.pop(0)
-        if new_state is not None and (new_state.due - now).total_seconds() <= LEARN_AHEAD_SECONDS:
-            self._queue.append(study)  # still learning: it comes back in this session
+        self._requeue_if_learning(study, new_state, now)
         self._question = self._ask_next()
         return outcome
+
+    def _requeue_if_learning(self, study: StudyCard, new_state: CardState | None, when: datetime) -> None:
+        """A card still in its learning steps comes back in this session, if the session has room."""
+        if new_state is None or (new_state.due - when).total_seconds() > LEARN_AHEAD_SECONDS:
+            return
+        if self._limit is not None and self.done + len(self._queue) >= self._limit:
+            return  # the learner asked for so many questions; the card is due again soon anyway
+        self._queue.append(study)
 
     def _state(self, study: StudyCard) -> CardState | None:
         return self.store.state(self.profile.id, study.deck_id, study.key)
@@ -568,11 +576,7 @@ class Session:
         # A card that was queued again only because it was wrong no longer needs to be.
         if self.mode == "study":
             self._drop_requeued(study)
-            if (
-                new_state is not None
-                and (new_state.due - answered.when).total_seconds() <= LEARN_AHEAD_SECONDS
-            ):
-                self._queue.append(study)
+            self._requeue_if_learning(study, new_state, answered.when)
             head = self._head()
             if head is None or self._question is None or self._question.study is not head:
                 self._question = None if head is None else self._ask(head)
