@@ -110,12 +110,13 @@ class _Tally(NamedTuple):
 
 
 class _Answered(NamedTuple):
-    """What undo needs to put back."""
+    """What undo and overrule need: the answer as it stands and as first judged."""
 
     outcome: Outcome
     tally: _Tally
     previous: CardState | None
     when: datetime
+    first: Outcome  # the verdict before any overrule
 
 
 class SessionError(Exception):
@@ -513,7 +514,7 @@ class Session:
             when=now,
         )
         outcome = outcome._replace(review_id=review_id)
-        self._history.append(_Answered(outcome, self._tally, previous, now))
+        self._history.append(_Answered(outcome, self._tally, previous, now, outcome))
         self._tally = self._tally.counted(correct)
         self._queue.pop(0)
         self._requeue_if_learning(study, new_state, now)
@@ -546,8 +547,14 @@ class Session:
         outcome = answered.outcome
         if outcome.question.kind == "self":
             raise SessionError("a self-rated card is not overruled; undo it and rate it again")
-        correct = not outcome.correct
-        grade = grade_for(correct, True, outcome.hinted) if correct else Grade.AGAIN
+        if outcome.overruled:
+            # Overruled back: the first verdict stands again, with its grade (a forgiven typo is Hard).
+            first = answered.first
+            correct, exact, grade, forgiven = first.correct, first.exact, first.grade, first.forgiven
+        else:
+            correct = exact = not outcome.correct
+            grade = grade_for(correct, True, outcome.hinted) if correct else Grade.AGAIN
+            forgiven = ()
         study = outcome.question.study
         new_state = (
             self.scheduler.review(answered.previous, study.deck_id, study.key, grade, answered.when)
@@ -559,18 +566,13 @@ class Session:
             review_id = self.store.overrule(outcome.review_id, int(grade), new_state, when=self.clock())
         except StoreError as error:  # e.g. another session answered this card since
             raise SessionError(str(error).rstrip(".")) from error
-        revised = Outcome(
-            outcome.question,
-            outcome.given,
-            correct,
-            correct,
-            grade,
-            outcome.expected,
-            (),
-            outcome.hinted,
-            review_id,
+        revised = outcome._replace(
+            correct=correct,
+            exact=exact,
+            grade=grade,
+            forgiven=forgiven,
+            review_id=review_id,
             overruled=not outcome.overruled,
-            seconds=outcome.seconds,
         )
         self._tally = answered.tally.counted(correct)
         # A card that was queued again only because it was wrong no longer needs to be.
@@ -580,7 +582,7 @@ class Session:
             head = self._head()
             if head is None or self._question is None or self._question.study is not head:
                 self._question = None if head is None else self._ask(head)
-        self._history[-1] = _Answered(revised, answered.tally, answered.previous, answered.when)
+        self._history[-1] = answered._replace(outcome=revised)
         return revised
 
     def undo(self) -> Question:

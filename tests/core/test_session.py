@@ -604,6 +604,32 @@ def test_overrule_flips_the_verdict_the_rating_the_state_and_the_tally(
     assert (session.score, session.streak, session.best_streak) == (1, 0, 1)
 
 
+def test_overruling_twice_brings_back_the_first_verdict_and_its_grade(
+    store: Store, profile: Profile, clock: Clock
+) -> None:
+    session = Session(store, profile, [make_deck(CARDS["typed"])], clock=clock)
+    answered_at = clock.now
+    first = session.submit("Turkiye")  # right, with a diacritic forgiven: Hard
+    assert (first.correct, first.grade, first.forgiven) == (True, Grade.HARD, ("diacritics",))
+    assert session.overrule().grade == Grade.AGAIN  # "count it wrong"
+
+    back = session.overrule()  # changed one's mind again
+
+    assert (back.correct, back.exact, back.grade, back.forgiven, back.overruled) == (
+        True,
+        False,
+        Grade.HARD,
+        ("diacritics",),
+        False,
+    )
+    [row] = store.history(profile.id, DECK_ID, "secretariat")
+    assert (row.kind, row.verdict, row.rating) == ("overrule", "correct", 2)
+    assert store.state(profile.id, DECK_ID, "secretariat") == expected_state(
+        profile, None, "secretariat", Grade.HARD, answered_at
+    )
+    assert (session.score, session.streak) == (1, 1)
+
+
 def test_overrule_on_a_card_in_review_starts_from_its_previous_state(
     store: Store, profile: Profile, clock: Clock
 ) -> None:
@@ -625,9 +651,9 @@ def test_overrule_on_a_card_in_review_starts_from_its_previous_state(
     assert state == expected_state(profile, learnt, "ankara", Grade.AGAIN, answered_at)
     assert state is not None and state.lapses == 1
     assert store.history(profile.id, DECK_ID, "ankara")[-1].previous == learnt
-    session.overrule()
+    session.overrule()  # back to the first verdict: a forgiven typo, Hard
     assert store.state(profile.id, DECK_ID, "ankara") == expected_state(
-        profile, learnt, "ankara", Grade.GOOD, answered_at
+        profile, learnt, "ankara", Grade.HARD, answered_at
     )
 
 
