@@ -7,6 +7,10 @@ format and otsquiz version, so a changed byte or a new otsquiz means a
 re-parse: the cache is never served stale. A corrupt or
 unreadable entry is ignored (and rebuilt), never an error, and a cache that
 cannot be written is simply not written.
+
+Every edit of a deck and every new otsquiz leave an entry behind (a large
+deck's is megabytes), so entries not used for ``UNUSED_DAYS`` are removed
+whenever the cache is written to; reading an entry marks it used.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import hashlib
 import json
 import os
 import pickle
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +28,9 @@ from otsquiz.core import paths
 
 # Bump when the models or the problems they produce change shape.
 CACHE_FORMAT = 5
+# An entry unused this long is removed the next time the cache is written to.
+UNUSED_DAYS = 30
+_DAY = 86_400
 
 
 def content_key(data: bytes) -> str:
@@ -47,8 +55,10 @@ def read(data: bytes) -> tuple[Any, list[Any]] | None:
     if _disabled():
         return None
     try:
-        with open(_deck_entry(data), "rb") as file:
+        entry = _deck_entry(data)
+        with open(entry, "rb") as file:
             deck, problems = pickle.load(file)
+            _mark_used(entry, file.fileno())
     except Exception:  # a missing, truncated or foreign entry is just a miss
         return None
     return deck, problems
@@ -63,8 +73,10 @@ def read_summary(key: str) -> dict[str, Any] | None:
     if _disabled():
         return None
     try:
-        with open(_folder() / f"{key}.json", encoding="utf-8") as file:
+        entry = _folder() / f"{key}.json"
+        with open(entry, encoding="utf-8") as file:
             summary = json.load(file)
+            _mark_used(entry, file.fileno())
     except Exception:
         return None
     return summary if isinstance(summary, dict) else None
@@ -72,6 +84,29 @@ def read_summary(key: str) -> dict[str, Any] | None:
 
 def write_summary(key: str, summary: dict[str, Any]) -> None:
     _write(_folder() / f"{key}.json", json.dumps(summary, ensure_ascii=False).encode())
+
+
+def _mark_used(entry: Path, descriptor: int) -> None:
+    """Keep a used entry from being pruned (its time is moved at most once a day)."""
+    now = time.time()
+    if os.fstat(descriptor).st_mtime < now - _DAY:
+        with contextlib.suppress(OSError):
+            os.utime(entry, (now, now))
+
+
+def prune(now: float | None = None) -> None:
+    """Remove entries unused for ``UNUSED_DAYS``, and temporary files a crash left behind."""
+    now = time.time() if now is None else now
+    try:
+        names = os.listdir(_folder())
+    except OSError:
+        return
+    for name in names:
+        entry = _folder() / name
+        unused_for = UNUSED_DAYS * _DAY if name.endswith((".pickle", ".json")) else _DAY
+        with contextlib.suppress(OSError):
+            if entry.stat().st_mtime < now - unused_for:
+                entry.unlink()
 
 
 def _deck_entry(data: bytes) -> Path:
@@ -90,3 +125,5 @@ def _write(entry: Path, payload: bytes) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             temporary.unlink()
+        return
+    prune()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -74,3 +76,27 @@ def test_problems_are_cached_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr("otsquiz.core.library.load_file_bytes", lambda *a, **k: 1 / 0)
     again = inspect_deck(broken)
     assert again.problems == first.problems
+
+
+def test_entries_unused_for_a_month_are_pruned_when_the_cache_is_written(
+    deck_file: Path, otsquiz_home: Path, tmp_path: Path
+) -> None:
+    load_deck(deck_file)
+    [used] = entries(otsquiz_home, ".pickle")
+    folder = used.parent
+    stale = folder / ("0" * 64 + ".pickle")
+    stale.write_bytes(b"an entry of a deck edited long ago")
+    crashed = folder / "x.pickle.1234.tmp"
+    crashed.write_bytes(b"half an entry")
+    long_ago = time.time() - (deck_cache.UNUSED_DAYS + 1) * 86_400
+    for path in (used, stale, crashed):
+        os.utime(path, (long_ago, long_ago))
+
+    assert load_deck(deck_file).ok  # a read marks the entry used...
+    assert used.stat().st_mtime > long_ago
+    other = tmp_path / "other.toml"
+    other.write_text(synthetic_deck(5, deck_id="other"))
+    load_deck(other)  # ...and a write prunes what was not
+
+    assert used.exists() and not stale.exists() and not crashed.exists()
+    assert len(entries(otsquiz_home, ".pickle")) == 2
