@@ -74,6 +74,8 @@ class PlainRunner:
         try:
             while session.current is not None:
                 self.ask(session.current)
+                if session.current is None:
+                    self._last_chance()  # an undo there puts the question back: the loop goes on
         except _Quit:
             pass
         summary = session.summary()
@@ -108,6 +110,15 @@ class PlainRunner:
                 continue
             self.show(session.submit(response))
             return
+
+    def _last_chance(self) -> None:
+        """At a terminal, the last answer can still be undone or overruled before the summary."""
+        if not self._interactive or not self.verdicts:
+            return
+        while self.session.current is None:
+            line = self.read("Enter for the summary, or :undo / :overrule the last answer> ")
+            if not self.command(line):
+                return
 
     def _rate(self, question: Question) -> Grade | None:
         """The learner's grade; None when a command (an undo) put another question up."""

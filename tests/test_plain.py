@@ -400,6 +400,33 @@ def test_overrule_reverses_the_last_verdict(store: Store) -> None:
     assert out.count("Spell baku.") == 1  # the question on screen was not asked anew
 
 
+class _Keyboard(io.StringIO):
+    """Typed lines, as from a person at a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_at_a_terminal_the_last_answer_can_still_be_undone_or_overruled(store: Store) -> None:
+    session = Session(store, store.profile(), [make_deck(CARDS["typed"])], mode="drill")
+    stdout = io.StringIO()
+    lines = ["Ankara", ":undo", "Turkey", ":overrule", ""]  # wrong, undone, wrong again, overruled
+    runner = PlainRunner(session, stdin=_Keyboard("".join(line + "\n" for line in lines)), stdout=stdout)
+    summary = runner.run()
+    out = stdout.getvalue()
+    assert out.count("Enter for the summary, or :undo / :overrule the last answer> ") == 3
+    assert "Undone: the last answer no longer counts. Here it is again." in out
+    assert "Overruled: the last answer now counts as right." in out
+    assert (summary.questions, summary.correct) == (1, 1)
+
+
+def test_piped_input_goes_straight_to_the_summary(store: Store) -> None:
+    session = Session(store, store.profile(), [make_deck(CARDS["typed"])], mode="drill")
+    out, summary, _ = run_plain(session, "Türkiye")
+    assert not any("Enter for the summary" in line for line in out)
+    assert summary.questions == 1
+
+
 def test_quit_ends_the_session_with_its_summary(store: Store) -> None:
     session = Session(store, store.profile(), [make_deck(*(typed(name) for name in NAMES))])
     out, _, _ = run_plain(session, "Ankara", "Bakoo", ":quit", "Astana")
