@@ -643,14 +643,21 @@ async def test_escape_on_help_during_a_session_does_not_end_it(make_app: AppFact
         assert shown(app, "#verdict") == "✓ Correct"
 
 
-async def test_stats_opens_with_t_and_closes_with_escape(make_app: AppFactory) -> None:
+async def test_stats_opens_with_t_and_closes_with_escape(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
         await answer(pilot, right=True)
-        await pilot.press("escape", "enter", "t")
+        await pilot.press("escape", "enter")
+        reads = []
+        read_stats = app.store.stats
+        monkeypatch.setattr(app.store, "stats", lambda *a, **k: reads.append(a) or read_stats(*a, **k))
+        await pilot.press("t")
         await pilot.pause()
         assert isinstance(app.screen, StatsScreen)
+        assert len(reads) == 1  # the figures are read once (a large history takes a moment)
         assert shown(app, "#stats-headline").startswith("Profile default · 1 answers in all")
         assert "1/10 seen" in shown(app, "#mastery")
         await pilot.press("escape")

@@ -22,6 +22,7 @@ from otsquiz.tui.screens.home import mastery_bar
 from otsquiz.tui.text import plain
 
 CALENDAR_WEEKS = 12
+CHART_DAYS = 30
 SHADES = " ░▒▓█"
 
 
@@ -65,8 +66,22 @@ class StatsScreen(Screen[None]):
 
     BINDINGS = [Binding("escape,q", "close", "Back")]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._figures: dict[str, Any] | None = None
+
+    @property
+    def report(self) -> dict[str, Any]:
+        """The figures, read once: with a large collection and long history they take a moment."""
+        if self._figures is None:
+            app = self.app
+            decks = {deck.deck.id: deck.keys for deck in app.decks}
+            # One read for the calendar's twelve weeks; the charts show the last and next 30 days of it.
+            self._figures = app.store.stats(app.profile.id, decks, now=app.clock(), days=7 * CALENDAR_WEEKS)
+        return self._figures
+
     def compose(self) -> ComposeResult:
-        report = self._report()
+        report = self.report
         streak = report["streak"]
         retention = report["retention"]
         rate = retention["rate"]
@@ -88,9 +103,7 @@ class StatsScreen(Screen[None]):
                 yield PlotextPlot(id="reviews-chart")
                 yield PlotextPlot(id="forecast-chart")
             yield Static("Study days (last 12 weeks)", classes="section-title")
-            per_day = {
-                item["date"]: item["reviews"] for item in report.get("calendar", report["reviews_per_day"])
-            }
+            per_day = {item["date"]: item["reviews"] for item in report["reviews_per_day"]}
             yield Static(calendar(per_day, self.app.clock().astimezone().date()), id="calendar")
             yield Static(
                 "Mastery per deck (cards with a stability of 21 days or more)", classes="section-title"
@@ -113,28 +126,18 @@ class StatsScreen(Screen[None]):
             )
         yield Footer()
 
-    def _report(self) -> dict[str, Any]:
-        app = self.app
-        decks = {deck.deck.id: deck.keys for deck in app.decks}
-        report = app.store.stats(app.profile.id, decks, now=app.clock(), days=30)
-        # The calendar looks further back than the charts.
-        longer = app.store.stats(app.profile.id, {}, now=app.clock(), days=7 * CALENDAR_WEEKS)
-        report["calendar"] = longer["reviews_per_day"]
-        return report
-
     def on_mount(self) -> None:
-        report = self._report()
-        reviews = report["reviews_per_day"]
+        reviews = self.report["reviews_per_day"][-CHART_DAYS:]
         self._bars(
             "#reviews-chart",
-            "Answers per day (30 days)",
+            f"Answers per day ({CHART_DAYS} days)",
             [item["date"][5:] for item in reviews],
             [item["reviews"] for item in reviews],
         )
-        forecast = report["forecast"]
+        forecast = self.report["forecast"][:CHART_DAYS]
         self._bars(
             "#forecast-chart",
-            "Reviews due (next 30 days)",
+            f"Reviews due (next {CHART_DAYS} days)",
             [item["date"][5:] for item in forecast],
             [item["due"] for item in forecast],
         )
