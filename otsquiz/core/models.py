@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from otsquiz.core import cards
+from otsquiz.core.answers import normalize
 from otsquiz.core.cards import parse_gaps
 from otsquiz.core.limits import MAX_CARDS, MAX_TEXT
 
@@ -66,11 +67,17 @@ def _located(kind: str, message: str, *loc: str | int) -> PydanticCustomError:
     return PydanticCustomError(kind, message, {"loc": loc})
 
 
+def _option_key(text: str) -> str:
+    """What a learner tells options apart by: the answer rules' exact form (case, spacing, a
+    leading article and surrounding punctuation ignored; "İ" folded as in every non-Turkic text)."""
+    return normalize(text)
+
+
 def _first_repeat(values: list[str]) -> int | None:
-    """Index of the first value that repeats an earlier one, ignoring case and spacing."""
+    """Index of the first value that repeats an earlier one, as a learner would see it."""
     seen: set[str] = set()
     for index, value in enumerate(values):
-        key = " ".join(value.casefold().split())
+        key = _option_key(value)
         if key in seen:
             return index
         seen.add(key)
@@ -78,7 +85,7 @@ def _first_repeat(values: list[str]) -> int | None:
 
 
 def _same(a: str, b: str) -> bool:
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+    return _option_key(a) == _option_key(b)
 
 
 class _Strict(BaseModel):

@@ -93,6 +93,20 @@ def test_every_card_type_rejects_invalid_fields(kind: str, change: dict[str, Any
     assert any(field in location for location in locations), locations
 
 
+@pytest.mark.parametrize(
+    ("kind", "change", "message"),
+    [
+        ("choice", {"answer": "İstanbul", "distractors": ["ISTANBUL", "Ankara"]}, "repeats the answer"),
+        ("choice", {"answer": "Caspian Sea", "distractors": ["The Caspian Sea", "Aral Sea"]}, "repeats"),
+        ("multi", {"answers": ["Baku", "Astana"], "distractors": ["baku."]}, "repeats an answer"),
+        ("order", {"items": ["Baku", "Astana", "BAKU"]}, "twice"),
+    ],
+)
+def test_options_a_learner_could_not_tell_apart_are_errors(kind: str, change: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        Deck.model_validate(deck(card(kind, **change)))
+
+
 @pytest.mark.parametrize("kind", CARD_TYPES)
 def test_unknown_keys_are_errors(kind: str) -> None:
     with pytest.raises(ValidationError, match="extra"):
