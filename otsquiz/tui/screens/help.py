@@ -32,15 +32,18 @@ Answering
   Put in order    shift+↑ / shift+↓ (or k / j) move the highlighted item, enter checks
   Match           enter on a left item, then enter on its right item;
                   choosing a left item again changes its pair
-  h  or ctrl+t    hint (a right answer then counts as Hard)
+  h  or ctrl+t    hint, on cards that have one (a right answer then counts as Hard)
   x  or ctrl+n    I don't know
                   (while typing an answer, only ctrl+t and ctrl+n work)
 
 After the verdict
   enter / space   next question
-  o               overrule: "I was right" / "count it wrong"
+  o               overrule: "I was right" / "count it wrong" (not for flashcards)
   u               undo the last answer and answer it again
   escape          end the session and see the summary
+
+The footer shows the keys that apply at each moment. A drill's timer
+stands still while this help is open.
 
 Press escape to close this help.
 """
