@@ -249,6 +249,21 @@ def answer_keys(question: Question, right: bool) -> list[str]:
 AppFactory = Callable[..., OtsquizApp]
 
 
+async def figures_read(pilot: Pilot[Any]) -> None:
+    """Wait until the stats screen has read its figures (in a thread) and shows them.
+
+    The reading starts when the screen mounts, which may be after the key that opened it
+    was handled: wait for the figures on screen, not merely for the workers of the moment.
+    """
+    for _ in range(200):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if pilot.app.screen.query("#stats-headline"):
+            await pilot.pause()  # and the charts drawn into their new widgets
+            return
+    raise AssertionError("the stats screen never showed its figures")
+
+
 async def settle(pilot: Pilot[Any]) -> None:
     """Wait until the footer lists its keys: the quiz mounts it only after the first card shows."""
     for _ in range(50):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import re
+import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from tests.tui.conftest import (
     AppFactory,
     all_types_deck,
     drill,
+    figures_read,
     make_deck,
     press_answer,
     settle,
@@ -643,6 +645,54 @@ async def test_escape_on_help_during_a_session_does_not_end_it(make_app: AppFact
         assert shown(app, "#verdict") == "✓ Correct"
 
 
+async def test_stats_are_counted_in_the_background_and_escape_works_meanwhile(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    counting = threading.Event()
+    go_on = threading.Event()
+    read_stats = app.store.stats
+
+    def slow_stats(*args: Any, **kwargs: Any) -> Any:
+        counting.set()
+        go_on.wait(timeout=30)  # a large collection being counted
+        return read_stats(*args, **kwargs)
+
+    async with app.run_test(size=SIZE) as pilot:
+        monkeypatch.setattr(app.store, "stats", slow_stats)
+        await pilot.press("t")
+        assert isinstance(app.screen, StatsScreen)
+        assert shown(app, "#stats-loading") == "Counting your answers…"
+        assert counting.wait(timeout=30)
+        await pilot.press("escape")  # the app answers while the figures are read
+        assert isinstance(app.screen, HomeScreen)
+        go_on.set()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)  # the late figures go nowhere, quietly
+
+
+async def test_a_database_error_while_counting_ends_the_app_with_the_message(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from otsquiz.core.store import StoreError
+
+    app = make_app()
+
+    def failing_stats(*args: Any, **kwargs: Any) -> Any:
+        raise StoreError("The progress database is busy.")
+
+    async with app.run_test(size=SIZE) as pilot:
+        monkeypatch.setattr(app.store, "stats", failing_stats)
+        await pilot.press("t")
+        for _ in range(200):  # the reading starts when the screen mounts, in a thread
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            if app.return_code is not None:
+                break
+    assert app.return_code == 1
+
+
 async def test_stats_opens_with_t_and_closes_with_escape(
     make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -655,8 +705,8 @@ async def test_stats_opens_with_t_and_closes_with_escape(
         read_stats = app.store.stats
         monkeypatch.setattr(app.store, "stats", lambda *a, **k: reads.append(a) or read_stats(*a, **k))
         await pilot.press("t")
-        await pilot.pause()
         assert isinstance(app.screen, StatsScreen)
+        await figures_read(pilot)
         assert len(reads) == 1  # the figures are read once (a large history takes a moment)
         assert shown(app, "#stats-headline").startswith("Profile default · 1 answers in all")
         assert "1/10 seen" in shown(app, "#mastery")

@@ -24,6 +24,7 @@ from tests.tui.conftest import (
     AppFactory,
     all_types_deck,
     drill,
+    figures_read,
     make_deck,
     press_answer,
     record_progress,
@@ -96,17 +97,22 @@ def test_summary(snap_compare: SnapCompare, make_app: AppFactory, size: tuple[in
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
+async def open_stats(pilot: Pilot[Any]) -> None:
+    await pilot.press("t")
+    await figures_read(pilot)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_stats(snap_compare: SnapCompare, make_app: AppFactory, size: tuple[int, int]) -> None:
     record_progress({9: 6, 3: 4, 2: 3, 0: 5})
-    assert snap_compare(make_app(two_decks()), press=["t"], terminal_size=size)
+    assert snap_compare(make_app(two_decks()), run_before=open_stats, terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_stats_of_a_new_profile(
     snap_compare: SnapCompare, make_app: AppFactory, size: tuple[int, int]
 ) -> None:
-    assert snap_compare(make_app(two_decks()), press=["t"], terminal_size=size)
+    assert snap_compare(make_app(two_decks()), run_before=open_stats, terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)

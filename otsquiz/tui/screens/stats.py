@@ -1,8 +1,10 @@
 """Progress for the profile in use: reviews per day, study calendar and streak, retention,
 the due forecast, mastery per deck and the leeches.
 
-The figures come from ``Store.stats`` (the same as ``otsquiz stats --json``);
-the charts are drawn with textual-plotext, imported only when this screen opens.
+The figures come from ``Store.stats`` (the same as ``otsquiz stats --json``),
+read in a thread so that the app stays responsive while a large collection is
+counted; the charts are drawn with textual-plotext, imported only when this
+screen opens.
 """
 
 from __future__ import annotations
@@ -10,13 +12,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 
+from otsquiz.core.store import StoreError
 from otsquiz.tui.app import OtsquizApp
 from otsquiz.tui.screens.home import mastery_bar
 from otsquiz.tui.text import plain
@@ -66,81 +72,86 @@ class StatsScreen(Screen[None]):
 
     BINDINGS = [Binding("escape,q", "close", "Back")]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._figures: dict[str, Any] | None = None
-
-    @property
-    def report(self) -> dict[str, Any]:
-        """The figures, read once: with a large collection and long history they take a moment."""
-        if self._figures is None:
-            app = self.app
-            decks = {deck.deck.id: deck.keys for deck in app.decks}
-            # One read for the calendar's twelve weeks; the charts show the last and next 30 days of it.
-            self._figures = app.store.stats(app.profile.id, decks, now=app.clock(), days=7 * CALENDAR_WEEKS)
-        return self._figures
-
     def compose(self) -> ComposeResult:
-        report = self.report
-        streak = report["streak"]
-        retention = report["retention"]
-        rate = retention["rate"]
         yield Header()
         with VerticalScroll(id="stats"):
-            yield Static(
-                plain(
-                    f"Profile {report['profile']} · {report['reviews_total']} answers in all · "
-                    f"streak {streak['current']} day(s), longest {streak['longest']} · true retention "
-                    + (
-                        f"{rate:.0%} of {retention['reviews']} reviews (30 days)"
-                        if rate is not None
-                        else "— (no reviews yet)"
-                    )
-                ),
-                id="stats-headline",
-            )
-            with Horizontal(id="charts"):
-                yield PlotextPlot(id="reviews-chart")
-                yield PlotextPlot(id="forecast-chart")
-            yield Static("Study days (last 12 weeks)", classes="section-title")
-            per_day = {item["date"]: item["reviews"] for item in report["reviews_per_day"]}
-            yield Static(calendar(per_day, self.app.clock().astimezone().date()), id="calendar")
-            yield Static(
-                "Mastery per deck (cards with a stability of 21 days or more)", classes="section-title"
-            )
-            titles = {deck.deck.id: deck.deck.title for deck in self.app.decks}
-            width = max((len(titles.get(d["id"], d["id"])) for d in report["decks"]), default=10)
-            lines = [
-                f"{titles.get(d['id'], d['id']):<{width}}  {mastery_bar(d['mastery'], 20)} {d['mastery']:>4.0%}"
-                f"  {d['reviewed']}/{d['cards']} seen · {d['due']} due"
-                for d in report["decks"]
-            ]
-            yield Static(plain("\n".join(lines) or "No decks."), id="mastery")
-            leeches = report["leeches"]
-            yield Static(
-                f"Leeches ({len(leeches)}): cards forgotten 8 times or more", classes="section-title"
-            )
-            yield Static(
-                plain("\n".join(f"{leech['deck']} / {leech['card']}" for leech in leeches) or "None. Good."),
-                id="leeches",
-            )
+            yield Static("Counting your answers…", id="stats-loading")
         yield Footer()
 
     def on_mount(self) -> None:
-        reviews = self.report["reviews_per_day"][-CHART_DAYS:]
+        self._read_figures()
+
+    @work(thread=True, exclusive=True)
+    def _read_figures(self) -> None:
+        """The figures, read off the UI thread: a large collection with a long history takes a moment."""
+        app = self.app
+        decks = {deck.deck.id: deck.keys for deck in app.decks}
+        # One read for the calendar's twelve weeks; the charts show the last and next 30 days of it.
+        try:
+            report = app.store.stats(app.profile.id, decks, now=app.clock(), days=7 * CALENDAR_WEEKS)
+        except StoreError as error:
+            # As on the UI thread: the message alone (StoreError renders as it), and exit code 1.
+            app.call_from_thread(app.exit, None, 1, error)
+            return
+        if not get_current_worker().is_cancelled:  # the learner may have left the screen meanwhile
+            app.call_from_thread(self._show, report)
+
+    async def _show(self, report: dict[str, Any]) -> None:
+        if not self.is_attached:
+            return
+        area = self.query_one("#stats", VerticalScroll)
+        await area.remove_children()
+        await area.mount_all(self._figures(report))
+        reviews = report["reviews_per_day"][-CHART_DAYS:]
         self._bars(
             "#reviews-chart",
             f"Answers per day ({CHART_DAYS} days)",
             [item["date"][5:] for item in reviews],
             [item["reviews"] for item in reviews],
         )
-        forecast = self.report["forecast"][:CHART_DAYS]
+        forecast = report["forecast"][:CHART_DAYS]
         self._bars(
             "#forecast-chart",
             f"Reviews due (next {CHART_DAYS} days)",
             [item["date"][5:] for item in forecast],
             [item["due"] for item in forecast],
         )
+
+    def _figures(self, report: dict[str, Any]) -> list[Widget]:
+        streak = report["streak"]
+        retention = report["retention"]
+        rate = retention["rate"]
+        headline = (
+            f"Profile {report['profile']} · {report['reviews_total']} answers in all · "
+            f"streak {streak['current']} day(s), longest {streak['longest']} · true retention "
+            + (
+                f"{rate:.0%} of {retention['reviews']} reviews (30 days)"
+                if rate is not None
+                else "— (no reviews yet)"
+            )
+        )
+        per_day = {item["date"]: item["reviews"] for item in report["reviews_per_day"]}
+        titles = {deck.deck.id: deck.deck.title for deck in self.app.decks}
+        width = max((len(titles.get(d["id"], d["id"])) for d in report["decks"]), default=10)
+        mastery = [
+            f"{titles.get(d['id'], d['id']):<{width}}  {mastery_bar(d['mastery'], 20)} {d['mastery']:>4.0%}"
+            f"  {d['reviewed']}/{d['cards']} seen · {d['due']} due"
+            for d in report["decks"]
+        ]
+        leeches = report["leeches"]
+        return [
+            Static(plain(headline), id="stats-headline"),
+            Horizontal(PlotextPlot(id="reviews-chart"), PlotextPlot(id="forecast-chart"), id="charts"),
+            Static("Study days (last 12 weeks)", classes="section-title"),
+            Static(calendar(per_day, self.app.clock().astimezone().date()), id="calendar"),
+            Static("Mastery per deck (cards with a stability of 21 days or more)", classes="section-title"),
+            Static(plain("\n".join(mastery) or "No decks."), id="mastery"),
+            Static(f"Leeches ({len(leeches)}): cards forgotten 8 times or more", classes="section-title"),
+            Static(
+                plain("\n".join(f"{leech['deck']} / {leech['card']}" for leech in leeches) or "None. Good."),
+                id="leeches",
+            ),
+        ]
 
     def _bars(self, selector: str, title: str, labels: list[str], values: list[int]) -> None:
         plot = self.query_one(selector, PlotextPlot).plt
