@@ -80,9 +80,7 @@ class OtsquizApp(App[int]):
         start = self.launch.start
         screen: Screen[Any]
         if start is not None:
-            from otsquiz.tui.screens.quiz import QuizScreen
-
-            screen = QuizScreen(start, self.decks_by_id(start.deck_ids) or self.decks)
+            screen = self._quiz(start)
         else:
             from otsquiz.tui.screens.home import HomeScreen
 
@@ -150,15 +148,15 @@ class OtsquizApp(App[int]):
 
     # ------------------------------------------------------------ navigation
 
-    def decks_by_id(self, deck_ids: Iterable[str]) -> list[Deck]:
-        wanted = set(deck_ids)
-        return [deck for deck in self.decks if deck.deck.id in wanted]
-
     def start_session(self, request: SessionRequest) -> None:
+        self.push_screen(self._quiz(request))
+
+    def _quiz(self, request: SessionRequest) -> Screen[Any]:
+        """The quiz for ``request``, over the decks it names (all of them if it names none of ours)."""
         from otsquiz.tui.screens.quiz import QuizScreen
 
-        decks = self.decks_by_id(request.deck_ids) or self.decks
-        self.push_screen(QuizScreen(request, decks))
+        wanted = set(request.deck_ids)
+        return QuizScreen(request, [deck for deck in self.decks if deck.deck.id in wanted] or self.decks)
 
     def action_help(self) -> None:
         from otsquiz.tui.screens.help import HelpScreen
@@ -226,15 +224,13 @@ def run_app(launch: Launch) -> int:
     """
     from otsquiz.core.store import Store, StoreError
 
+    store: Store | None = None
     try:
         store = Store.open()
-    except StoreError as error:
-        print(f"otsquiz: {error}", file=sys.stderr)
-        return 1
-    try:
         app = OtsquizApp(launch, store=store)  # reads (or creates) the profile
     except StoreError as error:
-        store.close()
+        if store is not None:
+            store.close()
         print(f"otsquiz: {error}", file=sys.stderr)
         return 1
     result = app.run()

@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -139,34 +140,42 @@ def statement_on(screen: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def test_study_three_cards_in_a_real_terminal_then_see_the_progress(
-    terminal: Terminal, otsquiz_home: Path
-) -> None:
-    otsquiz = require_program("otsquiz")
+@pytest.fixture
+def otsquiz(otsquiz_home: Path) -> str:
+    """The installed command, with the three statements among the user's decks."""
     decks = otsquiz_home / "decks"
     decks.mkdir(parents=True)
     (decks / "three.toml").write_text(DECK, encoding="utf-8")
-    environment = f"env OTSQUIZ_HOME={shlex.quote(str(otsquiz_home))}"
+    return require_program("otsquiz")
 
-    def stats() -> dict[str, object]:
-        result = subprocess.run(
-            [otsquiz, "stats", "--json"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
-            env={**os.environ, "OTSQUIZ_HOME": str(otsquiz_home)},
-        )
-        return json.loads(result.stdout)
+
+def stats(otsquiz: str, home: Path) -> dict[str, Any]:
+    """What ``otsquiz stats --json`` says of this OTSQUIZ_HOME."""
+    result = subprocess.run(
+        [otsquiz, "stats", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        env={**os.environ, "OTSQUIZ_HOME": str(home)},
+    )
+    return json.loads(result.stdout)
+
+
+def card_on_screen(screen: str) -> bool:
+    return "True or false" in screen and statement_on(screen) is not None
+
+
+def test_study_three_cards_in_a_real_terminal_then_see_the_progress(
+    terminal: Terminal, otsquiz: str, otsquiz_home: Path
+) -> None:
+    environment = f"env OTSQUIZ_HOME={shlex.quote(str(otsquiz_home))}"
 
     # Study: answer three cards (the last one wrong), reading each statement off the screen.
     terminal.start(f"{environment} {shlex.quote(otsquiz)} study {DECK_ID}")
     answered = []
     for number in range(3):
-        screen = terminal.wait_for(
-            lambda screen: "True or false" in screen and statement_on(screen) is not None,
-            f"card {number + 1}",
-        )
+        screen = terminal.wait_for(card_on_screen, f"card {number + 1}")
         statement = statement_on(screen)
         assert statement is not None and statement not in answered
         right = number < 2
@@ -175,7 +184,7 @@ def test_study_three_cards_in_a_real_terminal_then_see_the_progress(
         answered.append(statement)
         if number == 0:
             # The answer is in the database while the app is still running.
-            assert stats()["reviews_total"] == 1
+            assert stats(otsquiz, otsquiz_home)["reviews_total"] == 1
         if number < 2:
             terminal.press("Enter")
             terminal.wait_for(
@@ -198,27 +207,22 @@ def test_study_three_cards_in_a_real_terminal_then_see_the_progress(
     terminal.wait_for_text("[otsquiz exited with 0]")
     terminal.stop()
 
-    report = stats()
+    report = stats(otsquiz, otsquiz_home)
     assert report["reviews_total"] == 3
-    [deck] = [deck for deck in report["decks"] if deck["id"] == DECK_ID]  # type: ignore[union-attr]
+    [deck] = [deck for deck in report["decks"] if deck["id"] == DECK_ID]
     assert (deck["cards"], deck["reviewed"]) == (3, 3)
 
 
 def test_a_database_held_by_another_program_ends_the_app_with_a_message_not_a_traceback(
-    terminal: Terminal, otsquiz_home: Path
+    terminal: Terminal, otsquiz: str, otsquiz_home: Path
 ) -> None:
-    otsquiz = require_program("otsquiz")
-    decks = otsquiz_home / "decks"
-    decks.mkdir(parents=True)
-    (decks / "three.toml").write_text(DECK, encoding="utf-8")
     terminal.start(f"env OTSQUIZ_HOME={shlex.quote(str(otsquiz_home))} {shlex.quote(otsquiz)} study {DECK_ID}")
-    on_screen = lambda screen: "True or false" in screen and statement_on(screen) is not None  # noqa: E731
-    first = statement_on(terminal.wait_for(on_screen, "the first card"))
+    first = statement_on(terminal.wait_for(card_on_screen, "the first card"))
     assert first is not None
     terminal.press("t" if STATEMENTS[first] else "f")
     terminal.wait_for_text("✓ Correct")
     terminal.press("Enter")
-    second = statement_on(terminal.wait_for(lambda s: on_screen(s) and first not in s, "the second card"))
+    second = statement_on(terminal.wait_for(lambda s: card_on_screen(s) and first not in s, "the second card"))
     assert second is not None
 
     # Another program takes the write lock and keeps it past otsquiz's busy timeout.
@@ -236,13 +240,4 @@ def test_a_database_held_by_another_program_ends_the_app_with_a_message_not_a_tr
     assert "otsquiz: The progress database" in flat and "is busy" in flat
     assert "Traceback" not in screen
 
-    # The answer before the failing one is kept.
-    result = subprocess.run(
-        [otsquiz, "stats", "--json"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-        env={**os.environ, "OTSQUIZ_HOME": str(otsquiz_home)},
-    )
-    assert json.loads(result.stdout)["reviews_total"] == 1
+    assert stats(otsquiz, otsquiz_home)["reviews_total"] == 1  # the answer before the failing one

@@ -52,10 +52,6 @@ Press escape to close this help.
 class HelpScreen(ModalScreen[None]):
     # Parsed when this screen is first shown (the app stylesheet holds only shared rules).
     DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-    }
-
     #help {
         width: 90;
         max-width: 100%;

@@ -21,31 +21,11 @@ NAME = re.compile(r"^[\w .'-]{1,40}$")
 class ProfileScreen(ModalScreen[str | None]):
     app: OtsquizApp
 
-    # Parsed when this screen is first shown (the app stylesheet holds only shared rules).
-    DEFAULT_CSS = """
-    ProfileScreen {
-        align: center middle;
-    }
-
-    #profiles {
-        width: 70;
-        max-width: 100%;
-        height: auto;
-        border: thick $primary;
-        background: $surface;
-        padding: 1 2;
-    }
-
-    #profiles Horizontal {
-        height: auto;
-    }
-    """
-
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def compose(self) -> ComposeResult:
         current = self.app.profile.name
-        with Vertical(id="profiles"):
+        with Vertical(id="profiles", classes="dialog"):
             yield Static("Profiles", classes="section-title")
             yield OptionList(
                 *[

@@ -17,25 +17,8 @@ class SettingsScreen(ModalScreen[bool]):
 
     # Parsed when this screen is first shown (the app stylesheet holds only shared rules).
     DEFAULT_CSS = """
-    SettingsScreen {
-        align: center middle;
-    }
-
-    #settings {
-        width: 70;
-        max-width: 100%;
-        height: auto;
-        border: thick $primary;
-        background: $surface;
-        padding: 1 2;
-    }
-
     #settings Input, #settings Select {
         width: 1fr;
-    }
-
-    #settings Horizontal {
-        height: auto;
     }
     """
 
@@ -44,7 +27,7 @@ class SettingsScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         settings = self.app.profile.settings
         themes = sorted(self.app.available_themes)
-        with Vertical(id="settings"):
+        with Vertical(id="settings", classes="dialog"):
             yield Static(
                 f"Settings for profile {self.app.profile.name}", classes="section-title", markup=False
             )

@@ -10,6 +10,7 @@ screen opens.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from textual import work
@@ -91,7 +92,7 @@ class StatsScreen(Screen[None]):
             report = app.store.stats(app.profile.id, decks, now=app.clock(), days=7 * CALENDAR_WEEKS)
         except StoreError as error:
             # As on the UI thread: the message alone (StoreError renders as it), and exit code 1.
-            app.call_from_thread(app.exit, None, 1, error)
+            app.call_from_thread(partial(app.exit, return_code=1, message=error))
             return
         if not get_current_worker().is_cancelled:  # the learner may have left the screen meanwhile
             app.call_from_thread(self._show, report)
