@@ -266,17 +266,18 @@ def _cmd_decks(args: argparse.Namespace) -> int:
         if not deck.ok:
             errors = sum(1 for p in deck.problems if p.severity == "error")
             problems = f"({errors} error{'s' if errors != 1 else ''}: otsquiz validate {deck.path})"
-            rows.append(("-", problems, "", "", deck.path))
+            rows.append(("-", problems, "", "", "", deck.path))
             continue
-        rows.append((deck.deck_id or "", deck.title, str(deck.cards), ", ".join(deck.types), deck.path))
+        counts = (str(deck.cards), str(deck.questions))
+        rows.append((deck.deck_id or "", deck.title, *counts, ", ".join(deck.types), deck.path))
     if not rows:
         print("No decks found.")
         return EXIT_OK
-    header = ("ID", "TITLE", "CARDS", "TYPES", "PATH")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    header = ("ID", "TITLE", "CARDS", "QUESTIONS", "TYPES", "PATH")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(5)]
     for row in [header, *rows]:
         print(
-            "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)) + "  " + row[4]
+            "  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths, strict=True)) + "  " + row[5]
         )
     return EXIT_OK
 

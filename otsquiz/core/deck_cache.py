@@ -27,7 +27,7 @@ from typing import Any
 from otsquiz.core import paths
 
 # Bump when the models or the problems they produce change shape.
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 # An entry unused this long is removed the next time the cache is written to.
 UNUSED_DAYS = 30
 _DAY = 86_400

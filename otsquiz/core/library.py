@@ -92,7 +92,8 @@ class DeckSummary(NamedTuple):
     path: str
     deck_id: str | None
     title: str = ""
-    cards: int = 0
+    cards: int = 0  # the [[cards]] of the file
+    questions: int = 0  # what is asked: each cloze gap and each reverse counts (Deck.keys)
     types: tuple[str, ...] = ()
     problems: Sequence[Problem] = ()
 
@@ -119,8 +120,9 @@ def inspect_deck(path: str | os.PathLike[str], *, use_cache: bool = True) -> Dec
         name,
         result.deck_id,
         deck.deck.title if deck else "",
-        len(deck.cards) if deck else 0,
-        tuple(sorted({card.type for card in deck.cards})) if deck else (),
+        len(deck) if deck else 0,
+        len(deck.keys) if deck else 0,
+        tuple(sorted(set(deck.types))) if deck else (),
         result.problems,
     )
     if use_cache:
@@ -133,6 +135,7 @@ def _summary_to_json(summary: DeckSummary) -> dict[str, object]:
         "deck_id": summary.deck_id,
         "title": summary.title,
         "cards": summary.cards,
+        "questions": summary.questions,
         "types": list(summary.types),
         "problems": [[p.line, p.column, p.severity, p.message, p.key] for p in summary.problems],
     }
@@ -148,6 +151,7 @@ def _summary_from_json(path: str, data: dict[str, object]) -> DeckSummary:
         data["deck_id"],  # type: ignore[arg-type]
         str(data["title"]),
         int(data["cards"]),  # type: ignore[call-overload]
+        int(data["questions"]),  # type: ignore[call-overload]
         tuple(data["types"]),  # type: ignore[arg-type]
         problems,
     )
