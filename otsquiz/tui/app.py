@@ -9,6 +9,7 @@ they are first opened, so the first card shows as soon as Textual is up.
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
@@ -19,10 +20,17 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from otsquiz.core.problems import Problem
+from otsquiz.core.text import visible
 
 if TYPE_CHECKING:
     from otsquiz.core.cards import Deck
     from otsquiz.core.store import Profile, Store
+
+
+# The signals that end the app with the terminal given back (ctrl+c reaches the app as a key).
+CAUGHT_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT", "SIGQUIT") if hasattr(signal, name)
+)
 
 
 class SessionRequest(NamedTuple):
@@ -64,11 +72,13 @@ class OtsquizApp(App[int]):
         *,
         store: Store,
         clock: Callable[[], datetime] = _now,
+        catch_signals: bool = False,
     ) -> None:
         super().__init__()
         self.launch = launch
         self.clock = clock
         self.store = store
+        self.catch_signals = catch_signals  # run_app: a real terminal to give back on SIGTERM
         self.decks: list[Deck] = list(launch.decks)
         self.profile: Profile = store.profile(launch.profile)
 
@@ -94,6 +104,8 @@ class OtsquizApp(App[int]):
         from otsquiz import startup
 
         self.call_after_refresh(startup.done)
+        if self.catch_signals:
+            self._catch_signals()
         self._show_profile()
         if self.launch.problems:
             self.notify_problems(self.launch.problems)
@@ -109,16 +121,38 @@ class OtsquizApp(App[int]):
         while self.screen is not homes[0]:
             self.pop_screen()
 
-    def on_unmount(self) -> None:
+    def _catch_signals(self) -> None:
+        """End the app as ctrl+q does on the signals that would kill it, with exit code 128+signal.
+
+        Killed outright, the app would leave the terminal in the alternate screen with
+        mouse reporting on and the cursor hidden; exiting restores it (every answer is
+        committed already, and the session's end is recorded).
+        """
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        for number in CAUGHT_SIGNALS:
+            with contextlib.suppress(ValueError, OSError, RuntimeError, NotImplementedError):
+                loop.add_signal_handler(number, self.exit, None, 128 + number)
+
+    def exit(self, result: int | None = None, return_code: int = 0, message: Any = None) -> None:
+        # Textual clears the screen stack before the app unmounts: record the end of any
+        # session still open now, while its screen is there to ask.
+        if message is None:  # an error ends the app with a message: the store may be what failed
+            self.finish_sessions()
+        super().exit(result, return_code, message)
+
+    def finish_sessions(self) -> None:
+        """Record the end (time, totals) of every session still open; every answer is saved already."""
         from otsquiz.core.store import StoreError
         from otsquiz.tui.screens.quiz import QuizScreen
 
-        # Every answer is saved already; quitting mid-session also records the session's end
-        # (unless the database is what failed: then the end goes unrecorded, nothing else).
         for screen in self.screen_stack:
             if isinstance(screen, QuizScreen) and screen.session is not None:
                 with contextlib.suppress(StoreError):
                     screen.session.summary()
+
+    def on_unmount(self) -> None:
         self.store.close()
 
     def use_profile(self, name: str) -> None:
@@ -129,14 +163,14 @@ class OtsquizApp(App[int]):
         theme = self.profile.settings.theme
         if theme in self.available_themes:
             self.theme = theme
-        self.sub_title = f"profile: {self.profile.name}"
+        self.sub_title = f"profile: {visible(self.profile.name)}"
 
     def notify_problems(self, problems: Sequence[Problem]) -> None:
         errors = [p for p in problems if p.severity == "error"]
         paths = sorted({p.path for p in errors})
         if not paths:
             return
-        lines = [p.format() for p in errors[:6]]
+        lines = [visible(p.format()) for p in errors[:6]]  # file names may hold escape sequences
         more = f"\n… and {len(errors) - 6} more (otsquiz validate)" if len(errors) > 6 else ""
         self.notify(
             f"{len(paths)} deck(s) left out because of problems:\n" + "\n".join(lines) + more,
@@ -227,7 +261,7 @@ def run_app(launch: Launch) -> int:
     store: Store | None = None
     try:
         store = Store.open()
-        app = OtsquizApp(launch, store=store)  # reads (or creates) the profile
+        app = OtsquizApp(launch, store=store, catch_signals=True)  # reads (or creates) the profile
     except StoreError as error:
         if store is not None:
             store.close()

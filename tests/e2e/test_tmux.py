@@ -13,11 +13,13 @@ sessions, and kills it at the end.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shlex
 import shutil
+import signal
 import sqlite3
 import subprocess
 import tempfile
@@ -115,11 +117,34 @@ class Terminal:
     def wait_for_text(self, text: str) -> str:
         return self.wait_for(lambda screen: text in screen, repr(text))
 
+    def state(self, variable: str) -> str:
+        """A tmux variable of the pane, e.g. ``alternate_on`` (1 while the alternate screen is on)."""
+        return self._run("display-message", "-p", "-t", self.target, f"#{{{variable}}}").stdout.strip()
+
+    def program_pid(self) -> int:
+        """The process the pane's shell is running (the command given to ``start``)."""
+        shell = int(self.state("pane_pid"))
+        children = [
+            int(stat.parent.name)
+            for stat in Path("/proc").glob("[0-9]*/stat")
+            if _parent_pid(stat) == shell
+        ]
+        assert len(children) == 1, children
+        return children[0]
+
     def stop(self) -> None:
         self._run("kill-session", "-t", self.target, check=False)
 
     def kill_server(self) -> None:
         self._run("kill-server", check=False)
+
+
+def _parent_pid(stat: Path) -> int | None:
+    try:
+        # "pid (name) state ppid …": the name may hold spaces and parentheses, so split after the last ")".
+        return int(stat.read_text().rpartition(")")[2].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None  # the process ended meanwhile
 
 
 @pytest.fixture
@@ -241,3 +266,35 @@ def test_a_database_held_by_another_program_ends_the_app_with_a_message_not_a_tr
     assert "Traceback" not in screen
 
     assert stats(otsquiz, otsquiz_home)["reviews_total"] == 1  # the answer before the failing one
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_signal_ends_the_app_with_the_terminal_restored_and_the_answers_kept(
+    terminal: Terminal, otsquiz: str, otsquiz_home: Path, number: signal.Signals
+) -> None:
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("finding the app's process needs /proc")
+    terminal.start(f"env OTSQUIZ_HOME={shlex.quote(str(otsquiz_home))} {shlex.quote(otsquiz)} study {DECK_ID}")
+    first = statement_on(terminal.wait_for(card_on_screen, "the first card"))
+    assert first is not None
+    terminal.press("t" if STATEMENTS[first] else "f")
+    terminal.wait_for_text("✓ Correct")
+    assert (terminal.state("alternate_on"), terminal.state("cursor_flag")) == ("1", "0")  # the app's look
+
+    os.kill(terminal.program_pid(), number)
+    screen = terminal.wait_for_text(f"[otsquiz exited with {128 + number}]")
+    assert "Traceback" not in screen
+    # The terminal is as it was: the main screen, the cursor shown, no mouse reporting.
+    assert terminal.state("alternate_on") == "0"
+    assert terminal.state("cursor_flag") == "1"
+    assert terminal.state("mouse_any_flag") == "0"
+    assert terminal.state("mouse_button_flag") == "0"
+
+    assert stats(otsquiz, otsquiz_home)["reviews_total"] == 1
+    from otsquiz.core.paths import database_path
+
+    with contextlib.closing(sqlite3.connect(database_path())) as connection:
+        finished, questions, correct = connection.execute(
+            "SELECT finished, questions, correct FROM sessions"
+        ).fetchone()
+    assert finished is not None and (questions, correct) == (1, 1)
