@@ -192,6 +192,18 @@ class StudyCard:
         return f"StudyCard({self.deck_id!r}, {self.key!r})"
 
 
+def _expect(values: Any, kinds: tuple[Any, ...]) -> None:
+    if len(values) != len(kinds) or not all(isinstance(v, k) for v, k in zip(values, kinds, strict=True)):
+        raise ValueError("a value of the wrong type")
+
+
+def _expect_texts(*groups: object) -> None:
+    for group in groups:
+        if not isinstance(group, tuple):
+            raise ValueError("not a tuple of texts")
+        "".join(group)  # TypeError for anything but texts; in C, the fastest check there is
+
+
 def _encode(card: Card) -> bytes:
     return marshal.dumps(tuple(card))
 
@@ -288,6 +300,62 @@ class Deck:
                 self.types,
             ),
         )
+
+    def to_plain(self) -> tuple[Any, ...]:
+        """This deck as plain values only (tuples, str, bytes, int, bool, None), for ``marshal``."""
+        info = self.deck
+        sources = tuple(
+            (s.id, s.title, s.url, s.published.isoformat() if s.published else None) for s in info.sources
+        )
+        return (
+            (*info[:-1], sources),
+            self._data,
+            self._offsets.tobytes(),
+            self.keys,
+            self.notes,
+            self.positions.tobytes(),
+            self.parts.tobytes(),
+            self.types,
+        )
+
+    @classmethod
+    def from_plain(cls, plain: object) -> Deck:
+        """The deck ``to_plain`` gave; ValueError or TypeError when ``plain`` is not of that shape."""
+        if not isinstance(plain, tuple) or len(plain) != 8:
+            raise ValueError("not a compiled deck")
+        info, data, offsets_bytes, keys, notes, positions_bytes, parts_bytes, types = plain
+        if not (isinstance(info, tuple) and len(info) == len(DeckInfo._fields)):
+            raise ValueError("not a deck table")
+        *fields, sources = info
+        _expect(fields, (str, str, str, str, tuple, tuple, bool))
+        _expect_texts(fields[4], fields[5], keys, notes, types)
+        if not isinstance(sources, tuple):
+            raise ValueError("not a list of sources")
+        for source in sources:
+            if not isinstance(source, tuple):
+                raise ValueError("not a source")
+            _expect(source, (str, str, (str, type(None)), (str, type(None))))
+        deck_info = DeckInfo(
+            *fields,
+            tuple(Source(i, t, u, date.fromisoformat(p) if p else None) for i, t, u, p in sources),
+        )
+        if not isinstance(data, bytes):
+            raise ValueError("not card data")
+        offsets, positions, parts = array("Q"), array("I"), array("H")
+        offsets.frombytes(offsets_bytes)  # TypeError or ValueError for anything but whole items
+        positions.frombytes(positions_bytes)
+        parts.frombytes(parts_bytes)
+        cards = len(offsets) - 1
+        if (
+            cards < 0
+            or cards != len(types)
+            or offsets[0] != 0
+            or offsets[-1] != len(data)
+            or not len(keys) == len(notes) == len(positions) == len(parts)
+            or (positions and max(positions) >= cards)
+        ):
+            raise ValueError("the parts of a compiled deck do not agree")
+        return cls(deck_info, data, offsets, keys, notes, positions, parts, types)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Deck) and self.__reduce__()[1] == other.__reduce__()[1]

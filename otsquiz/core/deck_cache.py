@@ -1,16 +1,23 @@
 """A cache of validated decks, keyed on the bytes of the deck file.
 
-Parsing TOML and validating a large deck costs seconds; reading the pickled
-compiled deck (plain records, see ``cards``) costs a fraction of that and
-needs no Pydantic. The key is a hash of the file's content and of the cache
-format and otsquiz version, so a changed byte or a new otsquiz means a
-re-parse: the cache is never served stale. A corrupt or
-unreadable entry is ignored (and rebuilt), never an error, and a cache that
-cannot be written is simply not written.
+Parsing TOML and validating a large deck costs seconds; reading the compiled
+deck back (plain records, see ``cards``) costs a fraction of that and needs
+no Pydantic. The key is a hash of the file's content and of the cache format
+and otsquiz version, so a changed byte or a new otsquiz means a re-parse:
+the cache is never served stale.
+
+An entry is ``marshal`` of plain values only (tuples, texts, bytes, numbers),
+never pickle: reading a planted or damaged entry cannot run code, and one of
+the wrong shape is a miss that is rebuilt. An entry is read only when it is a
+regular file of this user that no one else may write. A corrupt or unreadable
+entry is ignored, never an error, and a cache that cannot be written (a full
+disk, a read-only folder) is simply not written.
 
 Every edit of a deck and every new otsquiz leave an entry behind (a large
-deck's is megabytes), so entries not used for ``UNUSED_DAYS`` are removed
-whenever the cache is written to; reading an entry marks it used.
+deck's is megabytes), so whenever the cache is written to, entries not used
+for ``UNUSED_DAYS`` are removed, and then the least recently used ones until
+the cache holds at most ``MAX_BYTES``: it never fills the disk the progress
+database needs. Reading an entry marks it used.
 """
 
 from __future__ import annotations
@@ -18,19 +25,27 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import marshal
 import os
-import pickle
+import stat
 import time
 from pathlib import Path
 from typing import Any
 
 from otsquiz.core import paths
+from otsquiz.core.cards import Deck
+from otsquiz.core.problems import Problem
 
 # Bump when the models or the problems they produce change shape.
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 # An entry unused this long is removed the next time the cache is written to.
 UNUSED_DAYS = 30
+# The most the cache may hold; the least recently used entries go first.
+MAX_BYTES = 256 * 1024 * 1024
 _DAY = 86_400
+_DECK_SUFFIX = ".deck"
+_SUMMARY_SUFFIX = ".json"
+_SEVERITIES = ("error", "warning")
 
 
 def content_key(data: bytes) -> str:
@@ -50,22 +65,48 @@ def _disabled() -> bool:
     return bool(os.environ.get("OTSQUIZ_NO_CACHE"))
 
 
-def read(data: bytes) -> tuple[Any, list[Any]] | None:
+def read(data: bytes) -> tuple[Deck | None, list[Problem]] | None:
     """The cached (deck or None, problems) for this content, or None on a miss."""
     if _disabled():
         return None
     try:
         entry = _deck_entry(data)
-        with open(entry, "rb") as file:
-            deck, problems = pickle.load(file)
-            _mark_used(entry, file.fileno())
-    except Exception:  # a missing, truncated or foreign entry is just a miss
+        plain_deck, plain_problems = marshal.loads(_read_entry(entry))
+        problems = [_problem(plain) for plain in plain_problems]
+        deck = None if plain_deck is None else Deck.from_plain(plain_deck)
+    except Exception:  # a missing, truncated, foreign or wrong-shaped entry is just a miss
         return None
+    if deck is None and not any(problem.severity == "error" for problem in problems):
+        return None  # a deck that did not load always says why: this entry is not ours
     return deck, problems
 
 
-def write(data: bytes, deck: Any, problems: list[Any]) -> None:
-    _write(_deck_entry(data), pickle.dumps((deck, problems), protocol=pickle.HIGHEST_PROTOCOL))
+def write(data: bytes, deck: Deck | None, problems: list[Problem]) -> None:
+    if _disabled():
+        return
+    try:
+        payload = marshal.dumps(
+            (None if deck is None else deck.to_plain(), [tuple(problem) for problem in problems])
+        )
+    except (ValueError, MemoryError):  # a value marshal cannot write: the deck is just not cached
+        return
+    _write(_deck_entry(data), payload)
+
+
+def _problem(plain: object) -> Problem:
+    if not isinstance(plain, tuple) or len(plain) != len(Problem._fields):
+        raise ValueError("not a problem")
+    path, line, column, severity, message, key = plain
+    if not (
+        isinstance(path, str)
+        and isinstance(line, int | None)
+        and isinstance(column, int | None)
+        and severity in _SEVERITIES
+        and isinstance(message, str)
+        and isinstance(key, str | None)
+    ):
+        raise ValueError("not a problem")
+    return Problem(path, line, column, severity, message, key)
 
 
 def read_summary(key: str) -> dict[str, Any] | None:
@@ -73,54 +114,91 @@ def read_summary(key: str) -> dict[str, Any] | None:
     if _disabled():
         return None
     try:
-        entry = _folder() / f"{key}.json"
-        with open(entry, encoding="utf-8") as file:
-            summary = json.load(file)
-            _mark_used(entry, file.fileno())
+        summary = json.loads(_read_entry(_folder() / f"{key}{_SUMMARY_SUFFIX}"))
     except Exception:
         return None
     return summary if isinstance(summary, dict) else None
 
 
 def write_summary(key: str, summary: dict[str, Any]) -> None:
-    _write(_folder() / f"{key}.json", json.dumps(summary, ensure_ascii=False).encode())
+    if _disabled():
+        return
+    _write(_folder() / f"{key}{_SUMMARY_SUFFIX}", json.dumps(summary, ensure_ascii=False).encode())
 
 
-def _mark_used(entry: Path, descriptor: int) -> None:
+def _read_entry(entry: Path) -> bytes:
+    """The bytes of an entry that this user wrote; OSError for any other file."""
+    # O_NOFOLLOW: a planted link is not followed; O_NONBLOCK: a planted FIFO does not hang the read.
+    descriptor = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
+    with open(descriptor, "rb") as file:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(f"{entry} is not a regular file")
+        if hasattr(os, "getuid") and status.st_uid != os.getuid():
+            raise OSError(f"{entry} belongs to another user")
+        if status.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            raise OSError(f"{entry} may be written by others")
+        payload = file.read()
+        _mark_used(entry, status.st_mtime)
+    return payload
+
+
+def _mark_used(entry: Path, modified: float) -> None:
     """Keep a used entry from being pruned (its time is moved at most once a day)."""
     now = time.time()
-    if os.fstat(descriptor).st_mtime < now - _DAY:
+    if modified < now - _DAY:
         with contextlib.suppress(OSError):
             os.utime(entry, (now, now))
 
 
-def prune(now: float | None = None) -> None:
-    """Remove entries unused for ``UNUSED_DAYS``, and temporary files a crash left behind."""
+def prune(now: float | None = None, max_bytes: int | None = None) -> None:
+    """Remove entries unused for ``UNUSED_DAYS``, temporary files a crash left behind and entries
+    of older formats, then the least recently used entries until at most ``max_bytes`` are kept."""
     now = time.time() if now is None else now
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
+    folder = _folder()
     try:
-        names = os.listdir(_folder())
+        names = os.listdir(folder)
     except OSError:
         return
+    kept: list[tuple[float, int, Path]] = []
     for name in names:
-        entry = _folder() / name
-        unused_for = UNUSED_DAYS * _DAY if name.endswith((".pickle", ".json")) else _DAY
+        entry = folder / name
         with contextlib.suppress(OSError):
-            if entry.stat().st_mtime < now - unused_for:
-                entry.unlink()
+            status = entry.lstat()
+            if name.endswith((_DECK_SUFFIX, _SUMMARY_SUFFIX)):
+                if status.st_mtime >= now - UNUSED_DAYS * _DAY:
+                    kept.append((status.st_mtime, status.st_size, entry))
+                    continue
+            elif name.endswith(".tmp") and status.st_mtime >= now - _DAY:
+                kept.append((status.st_mtime, status.st_size, entry))  # perhaps being written now
+                continue
+            entry.unlink()  # unused too long, left by a crash, or of an older format (*.pickle)
+    total = sum(size for _, size, _ in kept)
+    for _, size, entry in sorted(kept, key=lambda item: item[0]):
+        if total <= max_bytes:
+            break
+        with contextlib.suppress(OSError):
+            entry.unlink()
+            total -= size
 
 
 def _deck_entry(data: bytes) -> Path:
-    return _folder() / f"{content_key(data)}.pickle"
+    return _folder() / f"{content_key(data)}{_DECK_SUFFIX}"
 
 
 def _write(entry: Path, payload: bytes) -> None:
-    if _disabled():
-        return
+    """Write an entry whole or not at all; any failure leaves the cache as it was."""
+    if _disabled() or len(payload) > MAX_BYTES // 4:
+        return  # one deck may not push all the others out
     temporary = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename, so that a reader never sees half an entry.
-        temporary.write_bytes(payload)
+        entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Write then rename, so that a reader never sees half an entry; O_EXCL and
+        # O_NOFOLLOW, so that a file or link planted under the temporary name is not written through.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_BINARY", 0)
+        with open(os.open(temporary, flags, 0o600), "wb") as file:
+            file.write(payload)
         os.replace(temporary, entry)
     except OSError:
         with contextlib.suppress(OSError):

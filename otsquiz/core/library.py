@@ -142,19 +142,35 @@ def _summary_to_json(summary: DeckSummary) -> dict[str, object]:
 
 
 def _summary_from_json(path: str, data: dict[str, object]) -> DeckSummary:
-    problems = [
-        Problem(path, line, column, severity, message, key)
-        for line, column, severity, message, key in data["problems"]
-    ]  # type: ignore[union-attr]
-    return DeckSummary(
-        path,
-        data["deck_id"],  # type: ignore[arg-type]
-        str(data["title"]),
-        int(data["cards"]),  # type: ignore[call-overload]
-        int(data["questions"]),  # type: ignore[call-overload]
-        tuple(data["types"]),  # type: ignore[arg-type]
-        problems,
+    """The summary a cache entry holds; ValueError when the entry is not of that shape."""
+    deck_id, title, cards, questions, types, problems = (
+        data[name] for name in ("deck_id", "title", "cards", "questions", "types", "problems")
     )
+    if not (
+        isinstance(deck_id, str | None)
+        and isinstance(title, str)
+        and type(cards) is int
+        and type(questions) is int
+        and isinstance(types, list)
+        and all(isinstance(kind, str) for kind in types)
+        and isinstance(problems, list)
+    ):
+        raise ValueError("not a deck summary")
+    found = []
+    for entry in problems:
+        line, column, severity, message, key = entry  # ValueError or TypeError if not five
+        if not (
+            isinstance(line, int | None)
+            and isinstance(column, int | None)
+            and severity in ("error", "warning")
+            and isinstance(message, str)
+            and isinstance(key, str | None)
+        ):
+            raise ValueError("not a problem")
+        found.append(Problem(path, line, column, severity, message, key))
+    if deck_id is None and not any(problem.severity == "error" for problem in found):
+        raise ValueError("a deck that did not load always says why")
+    return DeckSummary(path, deck_id, title, cards, questions, tuple(types), found)
 
 
 def inspect_decks(paths: Iterable[str | os.PathLike[str]], *, use_cache: bool = True) -> list[DeckSummary]:

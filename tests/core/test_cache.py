@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import json
+import marshal
 import os
+import pickle
 import time
 from pathlib import Path
 
@@ -28,7 +32,7 @@ def test_an_unchanged_deck_comes_from_the_cache(
     deck_file: Path, otsquiz_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = load_deck(deck_file)
-    assert first.ok and entries(otsquiz_home, ".pickle")
+    assert first.ok and entries(otsquiz_home, ".deck")
 
     def no_parsing(*args: object, **kwargs: object) -> None:
         raise AssertionError("the deck was parsed again")
@@ -54,7 +58,7 @@ def test_a_corrupt_cache_entry_is_ignored_and_rebuilt(
 ) -> None:
     expected = load_deck(deck_file).deck
     inspect_deck(deck_file)
-    for entry in entries(otsquiz_home, ".pickle") + entries(otsquiz_home, ".json"):
+    for entry in entries(otsquiz_home, ".deck") + entries(otsquiz_home, ".json"):
         entry.write_bytes(garbage)
     assert load_deck(deck_file).deck == expected
     assert inspect_deck(deck_file).cards == 30
@@ -82,11 +86,11 @@ def test_entries_unused_for_a_month_are_pruned_when_the_cache_is_written(
     deck_file: Path, otsquiz_home: Path, tmp_path: Path
 ) -> None:
     load_deck(deck_file)
-    [used] = entries(otsquiz_home, ".pickle")
+    [used] = entries(otsquiz_home, ".deck")
     folder = used.parent
-    stale = folder / ("0" * 64 + ".pickle")
+    stale = folder / ("0" * 64 + ".deck")
     stale.write_bytes(b"an entry of a deck edited long ago")
-    crashed = folder / "x.pickle.1234.tmp"
+    crashed = folder / "x.deck.1234.tmp"
     crashed.write_bytes(b"half an entry")
     long_ago = time.time() - (deck_cache.UNUSED_DAYS + 1) * 86_400
     for path in (used, stale, crashed):
@@ -99,4 +103,172 @@ def test_entries_unused_for_a_month_are_pruned_when_the_cache_is_written(
     load_deck(other)  # ...and a write prunes what was not
 
     assert used.exists() and not stale.exists() and not crashed.exists()
-    assert len(entries(otsquiz_home, ".pickle")) == 2
+    assert len(entries(otsquiz_home, ".deck")) == 2
+
+
+class _RunsCode:
+    """What an attacker plants: unpickling it creates a file (it could as well run a shell command)."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Path.touch, (self.marker,))
+
+
+def _never_parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count the parses from now on (a cache hit parses nothing)."""
+    from otsquiz.core import loader
+
+    parsed: list[str] = []
+    real = loader.load_bytes
+
+    def counting(data: bytes, path: str = "<deck>") -> object:
+        parsed.append(path)
+        return real(data, path)
+
+    monkeypatch.setattr(loader, "load_bytes", counting)
+    return parsed
+
+
+def test_a_planted_pickle_does_not_run(deck_file: Path, otsquiz_home: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    planted = pickle.dumps(_RunsCode(marker))
+    key = deck_cache.content_key(deck_file.read_bytes())
+    folder = otsquiz_home / "cache" / "decks"
+    folder.mkdir(parents=True)
+    for suffix in (".pickle", ".deck", ".json"):  # the old name, the new one, the summary's
+        (folder / f"{key}{suffix}").write_bytes(planted)
+    assert load_deck(deck_file).ok
+    assert inspect_deck(deck_file).cards == 30
+    assert not marker.exists()
+
+
+def _entry_of(otsquiz_home: Path, deck_file: Path) -> Path:
+    return otsquiz_home / "cache" / "decks" / f"{deck_cache.content_key(deck_file.read_bytes())}.deck"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        marshal.dumps(("one",)),
+        marshal.dumps((None, [])),  # "no deck, and no reason why": never a silently dropped deck
+        marshal.dumps(((1, 2), [])),
+        marshal.dumps(((("d", "t", "", "en", (), (), False, ()), b"", b"", (), (), b"", b"", ()), [])),
+        marshal.dumps((None, [("p", "one", 1, "error", "m", None)])),
+        marshal.dumps((None, [("p", 1, 1, "fatal", "m", None)])),
+    ],
+)
+def test_an_entry_of_the_wrong_shape_is_rebuilt(
+    deck_file: Path, otsquiz_home: Path, monkeypatch: pytest.MonkeyPatch, payload: bytes
+) -> None:
+    expected = load_deck(deck_file).deck
+    _entry_of(otsquiz_home, deck_file).write_bytes(payload)
+    parsed = _never_parsed(monkeypatch)
+    assert load_deck(deck_file).deck == expected
+    assert parsed  # a miss...
+    assert deck_cache.read(deck_file.read_bytes()) is not None  # ...and rebuilt
+
+
+def test_a_truncated_entry_is_rebuilt(deck_file: Path, otsquiz_home: Path) -> None:
+    expected = load_deck(deck_file).deck
+    entry = _entry_of(otsquiz_home, deck_file)
+    whole = entry.read_bytes()
+    for size in (1, len(whole) // 2, len(whole) - 1):
+        entry.write_bytes(whole[:size])
+        assert load_deck(deck_file).deck == expected
+        assert entry.read_bytes() == whole
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        {"deck_id": None, "title": "", "cards": 0, "questions": 0, "types": [], "problems": []},
+        {"deck_id": 5, "title": "", "cards": 0, "questions": 0, "types": [], "problems": []},
+        {"deck_id": "d", "title": "", "cards": "30", "questions": 0, "types": [], "problems": []},
+        {"deck_id": "d", "title": "", "cards": 1, "questions": 1, "types": "basic", "problems": []},
+        {"deck_id": "d", "title": "", "cards": 1, "questions": 1, "types": [], "problems": [[1, 2]]},
+        {"deck_id": "d", "title": "", "cards": 1, "questions": 1, "types": [], "problems": 3},
+    ],
+)
+def test_a_summary_of_the_wrong_shape_is_rebuilt(
+    deck_file: Path, otsquiz_home: Path, summary: dict[str, object]
+) -> None:
+    inspect_deck(deck_file)
+    [entry] = entries(otsquiz_home, ".json")
+    entry.write_text(json.dumps(summary))
+    again = inspect_deck(deck_file)
+    assert again.ok and (again.deck_id, again.cards) == ("synthetic", 30)
+
+
+def test_entries_others_may_write_or_own_are_not_read(
+    deck_file: Path, otsquiz_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_deck(deck_file)
+    entry = _entry_of(otsquiz_home, deck_file)
+    assert entry.stat().st_mode & 0o077 == 0  # written for this user only
+    data = deck_file.read_bytes()
+    assert deck_cache.read(data) is not None
+    entry.chmod(0o666)
+    assert deck_cache.read(data) is None
+    entry.chmod(0o600)
+    monkeypatch.setattr(deck_cache.os, "getuid", lambda: os.stat(entry).st_uid + 1)
+    assert deck_cache.read(data) is None
+    assert load_deck(deck_file).ok  # the deck loads all the same, parsed
+
+
+def test_a_fifo_planted_as_an_entry_does_not_hang(deck_file: Path, otsquiz_home: Path) -> None:
+    load_deck(deck_file)
+    entry = _entry_of(otsquiz_home, deck_file)
+    entry.unlink()
+    os.mkfifo(entry)
+    assert deck_cache.read(deck_file.read_bytes()) is None
+    assert load_deck(deck_file).ok
+
+
+def test_the_cache_stays_under_its_cap(
+    tmp_path: Path, otsquiz_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    decks = []
+    for number in range(6):
+        path = tmp_path / f"deck{number}.toml"
+        path.write_text(synthetic_deck(40, deck_id=f"deck-{number}"))
+        decks.append(path)
+    load_deck(decks[0])
+    one_entry = _entry_of(otsquiz_home, decks[0]).stat().st_size
+    monkeypatch.setattr(deck_cache, "MAX_BYTES", one_entry * 5)  # room for a few entries, not six
+    past = time.time() - 3600
+    for number, path in enumerate(decks):
+        load_deck(path)
+        moment = past + number * 60  # each entry used a minute after the one before
+        os.utime(_entry_of(otsquiz_home, path), (moment, moment))
+    sizes = [entry.stat().st_size for entry in entries(otsquiz_home, "")]
+    assert sum(sizes) <= deck_cache.MAX_BYTES
+    assert _entry_of(otsquiz_home, decks[-1]).exists()  # the newest is kept...
+    assert not _entry_of(otsquiz_home, decks[0]).exists()  # ...the least recently used goes first
+
+
+def test_a_failed_write_is_ignored(deck_file: Path, otsquiz_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def disk_full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(deck_cache.os, "replace", disk_full)
+    assert load_deck(deck_file).ok
+    assert inspect_deck(deck_file).ok
+    assert entries(otsquiz_home, "") == []  # no half-written entry is left
+
+
+@pytest.mark.parametrize(
+    ("part", "value"),
+    [(3, (1, 2)), (1, b"short"), (2, b"\x00\x01\x02"), (5, b"\xff\xff\xff\xff"), (7, ("basic",) * 99)],
+)
+def test_a_compiled_deck_whose_parts_disagree_is_rebuilt(
+    deck_file: Path, otsquiz_home: Path, part: int, value: object
+) -> None:
+    expected = load_deck(deck_file).deck
+    assert expected is not None
+    plain = list(expected.to_plain())
+    plain[part] = value
+    _entry_of(otsquiz_home, deck_file).write_bytes(marshal.dumps((tuple(plain), [])))
+    assert deck_cache.read(deck_file.read_bytes()) is None
+    assert load_deck(deck_file).deck == expected
