@@ -489,17 +489,21 @@ class Session:
         study = question.study
         now = self.clock()
         seconds = time.monotonic() - self._shown
-        previous = self._state(study) if self.mode == "study" else None
-        new_state = (
-            self.scheduler.review(previous, study.deck_id, study.key, grade, now)
-            if self.mode == "study"
-            else None
-        )
+        schedule: Callable[[CardState | None], CardState] | None = None
+        if self.mode == "study":
+            scheduler, deck_id, key = self.scheduler, study.deck_id, study.key
+            scheduler.fsrs  # noqa: B018 -- import fsrs now, not while holding the write lock
+
+            # Called by the store inside its write transaction, with the state read there:
+            # another process answering this card meanwhile cannot be overwritten.
+            def schedule(previous: CardState | None) -> CardState:
+                return scheduler.review(previous, deck_id, key, grade, now)
+
         outcome = Outcome(
             question, given, correct, exact, grade, expected, forgiven, self._hinted, seconds=seconds
         )
         # The answer is durable before anything else moves: the store commits it.
-        review_id = self.store.record(
+        recorded = self.store.record_answer(
             self.profile.id,
             session_id=self.session_id,
             mode=self.mode,
@@ -510,11 +514,12 @@ class Session:
             exact=exact,
             rating=int(grade),
             ms=round(seconds * 1000),
-            new_state=new_state,
+            new_state=schedule,
             when=now,
         )
-        outcome = outcome._replace(review_id=review_id)
-        self._history.append(_Answered(outcome, self._tally, previous, now, outcome))
+        new_state = recorded.state
+        outcome = outcome._replace(review_id=recorded.id)
+        self._history.append(_Answered(outcome, self._tally, recorded.previous, now, outcome))
         self._tally = self._tally.counted(correct)
         self._queue.pop(0)
         self._requeue_if_learning(study, new_state, now)

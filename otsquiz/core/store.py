@@ -60,7 +60,9 @@ __all__ = [
     "CorruptDatabaseError",
     "NewerDatabaseError",
     "Profile",
+    "Recorded",
     "ReviewRecord",
+    "Schedule",
     "Settings",
     "Store",
     "StoreError",
@@ -263,6 +265,18 @@ class Profile(NamedTuple):
     name: str
     created: datetime
     settings: Settings
+
+
+Schedule = Callable[[CardState | None], CardState]
+"""A card's new state from its previous one (None: new), computed inside the write."""
+
+
+class Recorded(NamedTuple):
+    """An answer just logged: its log id, and the card's state before and after it."""
+
+    id: int
+    previous: CardState | None
+    state: CardState | None
 
 
 class ReviewRecord(NamedTuple):
@@ -875,17 +889,58 @@ class Store:
         exact: bool | None,
         rating: int | None,
         ms: int | None,
-        new_state: CardState | None,
+        new_state: CardState | Schedule | None,
         when: datetime | None = None,
     ) -> int:
         """Log one answer and (in study mode) save the card's new state; returns the log id.
+
+        See ``record_answer``, which also returns the states before and after.
+        """
+        return self.record_answer(
+            profile_id,
+            session_id=session_id,
+            mode=mode,
+            deck_id=deck_id,
+            card_key=card_key,
+            answer=answer,
+            verdict=verdict,
+            exact=exact,
+            rating=rating,
+            ms=ms,
+            new_state=new_state,
+            when=when,
+        ).id
+
+    def record_answer(
+        self,
+        profile_id: int,
+        *,
+        session_id: int | None,
+        mode: Mode,
+        deck_id: str,
+        card_key: str,
+        answer: str | None,
+        verdict: Verdict,
+        exact: bool | None,
+        rating: int | None,
+        ms: int | None,
+        new_state: CardState | Schedule | None,
+        when: datetime | None = None,
+    ) -> Recorded:
+        """Log one answer and (in study mode) save the card's new state.
 
         One transaction, committed before this returns: once it has, the
         answer survives the process being killed. The card's previous state
         is read inside the same transaction and kept in the log row for
         ``undo``, so it is exactly what this answer overwrote even when
-        another process wrote the card meanwhile. In drill mode the schedule
-        is never touched and ``new_state`` must be None.
+        another process wrote the card meanwhile.
+
+        ``new_state`` is best given as a function of the previous state
+        (``None``: a new card) returning the new one: it is called inside the
+        transaction, so two processes answering the same card each schedule
+        from the state the other left, and no review is lost. A ready state
+        is stored as it is. In drill mode the schedule is never touched and
+        ``new_state`` must be None.
         """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
@@ -896,13 +951,14 @@ class Store:
         if mode == "study":
             if new_state is None or rating is None:
                 raise ValueError("a study answer needs a rating and the card's new state")
-            if (new_state.deck_id, new_state.card_key) != (deck_id, card_key):
-                raise ValueError("new_state belongs to another card")
         elif new_state is not None:
             raise ValueError("a drill answer never changes the schedule")
         ts = _to_us(when or _now())
         with self._write() as conn:
             previous = self._get_state(conn, profile_id, deck_id, card_key)
+            state = new_state(previous) if callable(new_state) else new_state
+            if state is not None and (state.deck_id, state.card_key) != (deck_id, card_key):
+                raise ValueError("new_state belongs to another card")
             cursor = conn.execute(
                 "INSERT INTO review_log (profile_id, session_id, mode, kind, deck_id,"
                 " card_key, answer, verdict, exact, rating, ms, ts, previous, prev_state)"
@@ -923,11 +979,11 @@ class Store:
                     None if previous is None else int(previous.state),
                 ),
             )
-            if new_state is not None:
-                self._put_state(conn, profile_id, new_state)
+            if state is not None:
+                self._put_state(conn, profile_id, state)
             review_id = cursor.lastrowid
         assert review_id is not None
-        return review_id
+        return Recorded(review_id, previous, state)
 
     def review(self, review_id: int) -> ReviewRecord:
         """One log row; raises StoreError if there is none."""
@@ -1002,7 +1058,7 @@ class Store:
         self,
         review_id: int,
         rating: int,
-        new_state: CardState | None,
+        new_state: CardState | Schedule | None,
         *,
         verdict: Verdict | None = None,
         when: datetime | None = None,
@@ -1015,7 +1071,9 @@ class Store:
         "correct" otherwise. ``previous`` is carried over from the original,
         so undoing the overrule puts the card back as it was before the
         answer. ``new_state`` (study mode) is the state the card gets from
-        the original previous state with the new rating — compute it with
+        the original previous state with the new rating: best given as a
+        function of that previous state, called inside the transaction (as in
+        ``record_answer``), or computed with
         ``Scheduler.review(store.review(review_id).previous, ...)``.
         """
         if not 1 <= rating <= 4:
@@ -1029,6 +1087,8 @@ class Store:
             if review.mode == "study":
                 if new_state is None:
                     raise ValueError("overruling a study answer needs the card's new state")
+                if callable(new_state):
+                    new_state = new_state(review.previous)
                 if (new_state.deck_id, new_state.card_key) != (review.deck_id, review.card_key):
                     raise ValueError("new_state belongs to another card")
             elif new_state is not None:
