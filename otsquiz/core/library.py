@@ -10,6 +10,7 @@ report a deck id used by two files as an error naming both.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple, Protocol
@@ -36,10 +37,17 @@ def read_deck_file(path: str | os.PathLike[str]) -> bytes | Problem:
     """The bytes of a deck file, or the problem that keeps it from being read."""
     name = str(path)
     try:
-        size = os.stat(path).st_size
-        if size > MAX_FILE_BYTES:
-            return _problem(name, f"the file is {size:,} bytes; a deck may be at most {MAX_FILE_BYTES:,}")
-        with open(path, "rb") as file:
+        # O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer; fstat then turns it away.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
+        with open(descriptor, "rb") as file:
+            status = os.fstat(descriptor)
+            if stat.S_ISDIR(status.st_mode):
+                return _problem(name, "is a folder, not a deck file")
+            if not stat.S_ISREG(status.st_mode):
+                return _problem(name, "not a regular file: a deck is a .toml file (this is a pipe or a device)")
+            if status.st_size > MAX_FILE_BYTES:
+                size = status.st_size
+                return _problem(name, f"the file is {size:,} bytes; a deck may be at most {MAX_FILE_BYTES:,}")
             data = file.read(MAX_FILE_BYTES + 1)
     except IsADirectoryError:
         return _problem(name, "is a folder, not a deck file")

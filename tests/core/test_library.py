@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from otsquiz.cli import main
-from otsquiz.core.library import inspect_deck, load_deck
+from otsquiz.core.library import LoadResult, inspect_deck, load_deck
 
 CLOZE_AND_REVERSE = """format = 1
 [deck]
@@ -52,3 +55,29 @@ def test_decks_shows_cards_and_questions(
     assert lines[0].split()[:5] == ["ID", "TITLE", "CARDS", "QUESTIONS", "TYPES"]
     [row] = [line for line in lines if line.startswith("counts ")]
     assert row.split()[1:4] == ["Counts", "3", "5"]
+
+
+def _finishes(function: Callable[[], object]) -> object:
+    """``function()``, run where a hang fails the test instead of hanging the suite."""
+    outcome: list[object] = []
+    worker = threading.Thread(target=lambda: outcome.append(function()), daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert outcome, "it hung"
+    return outcome[0]
+
+
+def test_a_fifo_named_like_a_deck_is_not_a_deck_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = tmp_path / "x.toml"
+    os.mkfifo(fifo)
+    result = _finishes(lambda: load_deck(fifo))
+    assert isinstance(result, LoadResult) and result.deck is None
+    [problem] = result.problems
+    assert "not a regular file" in problem.message
+    assert "not a regular file" in inspect_deck(fifo).problems[0].message
+    assert _finishes(lambda: main(["validate", str(fifo)])) == 1
+    assert "x.toml: error: not a regular file" in capsys.readouterr().out
+    assert _finishes(lambda: main(["decks", str(fifo)])) == 0
+    assert "1 error" in capsys.readouterr().out
