@@ -31,12 +31,15 @@ from otsquiz.core import cards
 from otsquiz.core.answers import normalize
 from otsquiz.core.cards import parse_gaps
 from otsquiz.core.limits import MAX_CARDS, MAX_TEXT
+from otsquiz.core.text import UNSAFE
 
 FORMAT_VERSION = 1
 
-# Terminal escape sequences and other control characters must never reach the
-# screen from a deck; newlines and tabs are ordinary text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+# Terminal escape sequences, other control characters and the format characters that
+# reorder or hide text never reach the screen from a deck: the characters ``visible``
+# spells out, but newlines and tabs, which are ordinary deck text. The zero-width
+# joiners (emoji, Persian spelling) are text too.
+_CONTROL = re.compile(rf"(?![\n\t]){UNSAFE.pattern}")
 
 
 def _plain_text(value: str) -> str:

@@ -167,3 +167,21 @@ def test_the_models_cover_exactly_the_compiled_card_types() -> None:
     from otsquiz.core.models import CARD_MODELS
 
     assert tuple(CARD_MODELS) == CARD_TYPES
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The family \U0001f468\u200d\U0001f469\u200d\U0001f467 emoji",  # zero-width joiners
+        "Persian \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # a zero-width non-joiner
+        "two lines\nand\ta tab",
+    ],
+)
+def test_text_may_hold_the_format_characters_writing_needs(text: str) -> None:
+    Deck.model_validate(deck(card("basic", prompt=text, answer=text)))
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\r", "\x9b", "\u202e", "\u2066", "\u200b", "\u2028", "\ufeff"])
+def test_text_may_not_hold_controls_or_characters_that_reorder_or_hide_text(char: str) -> None:
+    with pytest.raises(ValidationError, match="control character"):
+        Deck.model_validate(deck(card("basic", prompt=f"a{char}b")))
