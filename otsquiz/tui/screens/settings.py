@@ -5,11 +5,14 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
+from otsquiz.core.store import Settings
+from otsquiz.core.text import visible
 from otsquiz.tui.app import OtsquizApp
+from otsquiz.tui.text import plain
 
 
 class SettingsScreen(ModalScreen[bool]):
@@ -17,8 +20,22 @@ class SettingsScreen(ModalScreen[bool]):
 
     # Parsed when this screen is first shown (the app stylesheet holds only shared rules).
     DEFAULT_CSS = """
+    #settings {
+        max-height: 100%;
+    }
+
     #settings Input, #settings Select {
         width: 1fr;
+    }
+
+    #settings Static {
+        width: 1fr;  /* a long label wraps instead of being cut */
+    }
+
+    /* The theme list opens over the dialog from the choice down: no taller than what follows
+       the choice (the error line, the buttons, the padding), it stays inside the dialog. */
+    #theme > SelectOverlay {
+        max-height: 6;
     }
     """
 
@@ -27,18 +44,19 @@ class SettingsScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         settings = self.app.profile.settings
         themes = sorted(self.app.available_themes)
-        with Vertical(id="settings", classes="dialog"):
+        with VerticalScroll(id="settings", classes="dialog") as dialog:
+            dialog.can_focus = False  # it scrolls on a small terminal; the keys go to the fields
             yield Static(
-                f"Settings for profile {self.app.profile.name}", classes="section-title", markup=False
+                plain(f"Settings for profile {visible(self.app.profile.name)}"), classes="section-title"
             )
-            yield Label("Desired retention: the chance of remembering a card when it is due (0.70-0.99)")
+            yield Static("Desired retention: the chance of remembering a card when it is due (0.70-0.99)")
             yield Input(f"{settings.desired_retention:.2f}", id="retention", type="number")
-            yield Label("New cards per day")
+            yield Static("New cards per day")
             yield Input(str(settings.new_per_day), id="new-per-day", type="integer")
-            yield Label("Theme (light ones included)")
+            yield Static("Theme (light ones included)")
             yield Select(
                 [(name, name) for name in themes],
-                value=settings.theme if settings.theme in themes else Select.BLANK,
+                value=self._theme(settings.theme, themes),
                 id="theme",
                 allow_blank=False,
             )
@@ -46,6 +64,19 @@ class SettingsScreen(ModalScreen[bool]):
             with Horizontal():
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
+
+    def _theme(self, stored: str, themes: list[str]) -> str | object:
+        """The stored theme, or the default one (with a notice) if this Textual has no such theme."""
+        if stored in themes:
+            return stored
+        default = Settings().theme
+        self.notify(
+            f"The theme {visible(stored)!r} is not available here: showing {default!r}.",
+            title="Settings",
+            severity="warning",
+            markup=False,
+        )
+        return default if default in themes else Select.NULL
 
     @on(Select.Changed, "#theme")
     def preview_theme(self, event: Select.Changed) -> None:
