@@ -3,8 +3,13 @@
 Each question is printed as text (numbered options where there are any),
 one line of input answers it, and the verdict follows with the exact answer,
 the explanation and the source. Lines starting with ':' are commands
-(:hint, :undo, :overrule, :quit). The end of input ends the session
+(:hint, :idk, :undo, :overrule, :quit). The end of input ends the session
 cleanly; every answer was already saved when its verdict was printed.
+
+At a terminal a line that does not fit the question (letters for a number,
+"7" for four options) is asked again. From a pipe or a file it counts as a
+miss, with a note: asking again would feed it the answers meant for the
+questions after it.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from otsquiz.core.scheduling import Grade
 from otsquiz.core.session import Outcome, Question, Session, SessionError, Summary
 
 HELP = (
-    "Commands: :hint shows the hint, :undo takes back the last answer, "
+    "Commands: :hint shows the hint, :idk counts the question as not known and shows the answer, "
+    ":undo takes back the last answer, "
     ":overrule reverses the last verdict, :quit ends the session (all answers are saved)."
 )
 LETTERS = string.ascii_uppercase
@@ -53,6 +59,8 @@ class PlainRunner:
         self.stdout.flush()
 
     def read(self, prompt: str) -> str:
+        if getattr(self.stdout, "reader_left", False):
+            raise _Quit  # the output's reader has gone (`| head`): nobody sees the questions
         self.stdout.write(prompt)
         self.stdout.flush()
         line = self.stdin.readline()
@@ -106,8 +114,12 @@ class PlainRunner:
                 return
             response = reader.parse(line)
             if response is None:
-                self.say(reader.help)
-                continue
+                if self._interactive:
+                    self.say(reader.help)
+                    continue
+                self.say(f"That line does not answer the question, so it counts as a miss. ({reader.help})")
+                self.show(session.give_up())
+                return
             self.show(session.submit(response))
             return
 
@@ -127,6 +139,9 @@ class PlainRunner:
             if line in ("1", "2", "3", "4"):
                 return Grade(int(line))
             if not self.command(line):
+                if not self._interactive:
+                    self.say("That line is not a rating (1, 2, 3 or 4), so it counts as Again.")
+                    return Grade.AGAIN
                 self.say("Please answer 1, 2, 3 or 4.")
             elif self.session.current is not question:
                 return None
@@ -143,6 +158,12 @@ class PlainRunner:
             if word in (":hint", ":h"):
                 hint = session.take_hint()
                 self.say(f"Hint: {hint}" if hint else "This card has no hint.")
+            elif word in (":idk", ":i"):
+                outcome = session.give_up()
+                self.say("Not known: it counts as a miss.")
+                if outcome.question.kind == "self":
+                    self.say(f"Answer: {outcome.expected}")
+                self.show(outcome)
             elif word in (":undo", ":u"):
                 session.undo()
                 if self.verdicts:

@@ -120,6 +120,14 @@ def run_plain(session: Session, *lines: str) -> tuple[list[str], Summary, PlainR
     return stdout.getvalue().splitlines(), summary, runner
 
 
+def run_at_terminal(session: Session, *lines: str) -> tuple[list[str], Summary, PlainRunner]:
+    """Like run_plain, with the lines typed at a terminal."""
+    stdout = io.StringIO()
+    runner = PlainRunner(session, stdin=_Keyboard("".join(line + "\n" for line in lines)), stdout=stdout)
+    summary = runner.run()
+    return stdout.getvalue().splitlines(), summary, runner
+
+
 def number_of(question: Question, option: str) -> str:
     return str(question.options.index(option) + 1)
 
@@ -300,7 +308,7 @@ def test_a_forgiven_answer_says_what_was_forgiven(store: Store) -> None:
     assert "Source: https://example.com/ots" in out
 
 
-def test_invalid_input_is_asked_again_without_counting(store: Store) -> None:
+def test_at_a_terminal_invalid_input_is_asked_again_without_counting(store: Store) -> None:
     deck = make_deck(CARDS["choice"], CARDS["multi"], CARDS["order"], CARDS["match"], CARDS["truefalse"])
     session = Session(store, store.profile(), [deck], mode="drill", count=5, seed=2)
     invalid = {
@@ -319,35 +327,98 @@ def test_invalid_input_is_asked_again_without_counting(store: Store) -> None:
         probe.submit(any_response(question))
     before = len(rows(store))
 
-    out, summary, _ = run_plain(session, *lines)
+    out, summary, _ = run_at_terminal(session, *lines)
 
-    helps = [line for line in out if line.startswith("Please ")]
+    helps = [line for line in out if "> Please " in line]  # no echo: it follows the prompt
     assert len(helps) == sum(len(value) for value in invalid.values())
     assert (summary.questions, summary.correct) == (5, 5)
     assert len(rows(store)) == before + 5
 
 
-def test_an_empty_text_answer_is_asked_again(store: Store) -> None:
+def test_at_a_terminal_an_empty_text_answer_is_asked_again(store: Store) -> None:
     session = Session(store, store.profile(), [make_deck(CARDS["typed"])], mode="drill")
-    out, summary, _ = run_plain(session, "", "   ", "Türkiye")
-    assert out.count("Please type an answer.") == 2
+    out, summary, _ = run_at_terminal(session, "", "   ", "Türkiye")
+    assert sum(line.endswith("Please type an answer.") for line in out) == 2
     assert (summary.questions, summary.correct) == (1, 1)
 
 
-def test_a_number_card_asks_again_for_text_that_is_not_a_number(store: Store) -> None:
+def test_at_a_terminal_a_number_card_asks_again_for_text_that_is_not_a_number(store: Store) -> None:
     session = Session(store, store.profile(), [make_deck(CARDS["number"])], mode="drill")
-    out, summary, _ = run_plain(session, "two thousand and nine", "", "2009")
-    assert out.count("Please type a number, in digits (like 2009 or 1.5).") == 2
+    out, summary, _ = run_at_terminal(session, "two thousand and nine", "", "2009")
+    assert sum(line.endswith("Please type a number, in digits (like 2009 or 1.5).") for line in out) == 2
     assert (summary.questions, summary.correct) == (1, 1)
     assert len(rows(store)) == 1
 
 
-def test_a_rating_must_be_one_to_four(store: Store) -> None:
+def test_at_a_terminal_a_rating_must_be_one_to_four(store: Store) -> None:
     session = Session(store, store.profile(), [make_deck(CARDS["basic"])])
-    out, summary, _ = run_plain(session, "", "5", "good", "0", "4")
-    assert out.count("Please answer 1, 2, 3 or 4.") == 3
-    assert "Rated Easy." in out
+    out, summary, _ = run_at_terminal(session, "", "5", "good", "0", "4")
+    assert sum(line.endswith("Please answer 1, 2, 3 or 4.") for line in out) == 3
+    assert any(line.endswith("Rated Easy.") for line in out)
     assert summary.questions == 1
+
+
+def test_piped_a_line_that_does_not_fit_is_a_miss_and_the_next_line_answers_the_next_question(
+    store: Store,
+) -> None:
+    deck = make_deck(CARDS["choice"], CARDS["number"], typed("ankara"))
+    probe = Session(store, store.profile(), [deck], mode="drill", count=3, seed=4)
+    lines = []
+    while probe.current is not None:
+        question = probe.current
+        lines.append({"choice": "7", "number": "two thousand"}.get(question.kind) or right_line(question))
+        probe.submit(any_response(question))
+    session = Session(store, store.profile(), [deck], mode="drill", count=3, seed=4)
+    before = len(rows(store))
+
+    out, summary, runner = run_plain(session, *lines)
+
+    notes = [line for line in out if line.startswith("That line does not answer the question")]
+    assert len(notes) == 2
+    assert "Please answer with one number from 1 to 4." in notes[0] + notes[1]
+    assert (summary.questions, summary.correct) == (3, 1)
+    assert [outcome.question.kind for outcome in runner.verdicts] == [
+        {"7": "choice", "two thousand": "number"}.get(line, "text") for line in lines
+    ]
+    assert "Wrong. The answer: Istanbul" in out and "Wrong. The answer: 2009" in out
+    assert len(rows(store)) == before + 3  # every line answered one question, each saved
+
+
+def test_piped_an_empty_line_for_a_typed_answer_is_a_miss(store: Store) -> None:
+    session = Session(store, store.profile(), [make_deck(typed("ankara"), typed("baku"))])
+    out, summary, _ = run_plain(session, "", "Baku")
+    assert (summary.questions, summary.correct) == (2, 1)
+    assert "Wrong. The answer: Ankara" in out
+
+
+def test_piped_a_rating_that_does_not_fit_counts_as_again(store: Store) -> None:
+    session = Session(store, store.profile(), [make_deck(CARDS["basic"], typed("ankara"))])
+    out, summary, _ = run_plain(session, "", "good", "Ankara")
+    assert "That line is not a rating (1, 2, 3 or 4), so it counts as Again." in out
+    [row] = store.history(store.profile().id, DECK_ID, "capital")
+    assert row.rating == int(Grade.AGAIN)
+    assert summary.questions == 2  # "Ankara" answered the next question, not the rating
+
+
+@pytest.mark.parametrize("word", [":idk", ":i", " :IDK "])
+def test_idk_counts_a_miss_and_shows_the_answer(store: Store, word: str) -> None:
+    session = Session(store, store.profile(), [make_deck(typed("ankara"), typed("baku"))])
+    out, summary, runner = run_plain(session, word, "Baku")
+    assert "Not known: it counts as a miss." in out
+    assert "Wrong. The answer: Ankara" in out
+    assert (summary.questions, summary.correct) == (2, 1)
+    assert [outcome.correct for outcome in runner.verdicts] == [False, True]
+    [row] = store.history(store.profile().id, DECK_ID, "ankara")
+    assert row.verdict == "wrong"
+
+
+def test_idk_on_a_self_rated_card_shows_the_answer_and_rates_again(store: Store) -> None:
+    session = Session(store, store.profile(), [make_deck(CARDS["basic"])])
+    out, _, _ = run_at_terminal(session, ":idk")
+    text = "\n".join(out)
+    assert "Not known: it counts as a miss." in text and "Answer: Baku" in text
+    [row] = store.history(store.profile().id, DECK_ID, "capital")
+    assert row.rating == int(Grade.AGAIN)
 
 
 # ---------------------------------------------------------------- commands
