@@ -15,12 +15,15 @@ safely by several otsquiz processes:
   or an overrule is a new row whose ``undoes`` names the row it cancels; a
   cancelled row never counts anywhere.
 * A damaged database, or one written by a newer otsquiz, is never migrated,
-  overwritten or deleted: opening it raises ``CorruptDatabaseError`` or
-  ``NewerDatabaseError`` before anything is written. Damage is looked for
-  on open by reading the file header (random bytes, truncation) and by
-  SQLite's ``quick_check`` for up to ``CHECK_BUDGET_SECONDS`` (all of a
-  typical database; a small part of a huge one); damage met later raises
-  ``CorruptDatabaseError`` too.
+  overwritten or deleted: it raises ``CorruptDatabaseError`` or
+  ``NewerDatabaseError`` before anything is written. Opening reads the file
+  header (random bytes, truncation); before its first write a store runs
+  SQLite's ``quick_check`` over the whole file (0.7 s for 100,000 cards and
+  a year of history), unless the file is as it was when last checked: its
+  device, inode, size, modification and change times are kept beside it, in
+  ``<database>-checked``, after a check and when a store that checked it
+  closes. Damage met while reading raises ``CorruptDatabaseError`` too, and
+  the store then writes nothing.
 
 History is keyed on ``(deck_id, card_key)`` and nothing here deletes it when
 a card disappears from a deck: put the card back and its schedule returns.
@@ -31,7 +34,9 @@ round-trip exactly; ``settings`` and the undo snapshots are JSON text.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -70,11 +75,13 @@ __all__ = [
 
 BUSY_TIMEOUT_MS = 5000
 # How long opening may spend on SQLite's quick_check. None by default: the header
-# check at open catches a file that is not a database or was cut short, and damage
-# met later is reported as CorruptDatabaseError all the same, without slowing every
-# start (``Store.check`` runs the whole check on demand).
+# check at open catches a file that is not a database or was cut short; the whole
+# quick_check runs before the first write instead (a read-only command never waits
+# for it), and only when the file changed since it was last checked.
 CHECK_BUDGET_SECONDS = 0.0
 """How long ``Store.open`` may spend looking for damaged pages (about 10 MiB here)."""
+CHECKED_SUFFIX = "-checked"
+"""Beside the database, ``<name>-checked`` records the file as last found sound."""
 MASTERED_STABILITY_DAYS = 21.0
 """A card counts as mastered once its stability reaches three weeks."""
 
@@ -462,6 +469,59 @@ def _review_from_row(row: tuple[Any, ...]) -> ReviewRecord:
     )
 
 
+def _identity(path: Path) -> str | None:
+    """The database file as it is now: device, inode, size, modification and change times.
+
+    Only ``stat``: opening and closing the file would drop every POSIX lock this
+    process holds on it, and another process could then delete a WAL still in use.
+    """
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return f"{stat.st_dev} {stat.st_ino} {stat.st_size} {stat.st_mtime_ns} {stat.st_ctime_ns}"
+
+
+# (device, inode) of the databases this process has open, with how many stores each.
+_OPEN_FILES: dict[tuple[int, int], int] = {}
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
+
+
+def _checked_path(path: Path) -> Path:
+    return path.with_name(path.name + CHECKED_SUFFIX)
+
+
+def _was_checked(path: Path) -> bool:
+    """Whether the file is exactly as it was when last found sound."""
+    try:
+        recorded = _checked_path(path).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return bool(recorded) and recorded == _identity(path)
+
+
+def _remember_checked(path: Path) -> None:
+    """Record the file as sound (atomically; a folder we cannot write only costs a check)."""
+    identity = _identity(path)
+    if identity is None:
+        return
+    target = _checked_path(path)
+    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(identity + "\n", encoding="ascii")
+        os.replace(temporary, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+
+
 def _check_header(path: Path) -> None:
     """Reject a file that is plainly not a whole SQLite database, without writing.
 
@@ -513,6 +573,9 @@ class Store:
         self._conn = conn
         self.path = path
         self._lock = threading.RLock()
+        self._checked = False  # quick_check found the file sound (or it is as then)
+        self._damage: str | None = None  # what SQLite found damaged, once met
+        self._file_key: tuple[int, int] | None = None
         self.migrations_applied: list[str] = []
         """Names of the migrations this open applied (empty when up to date)."""
 
@@ -528,13 +591,14 @@ class Store:
     ) -> Store:
         """Open (creating if missing) and migrate the database at ``path``.
 
-        Before anything is written, the file's header is checked (random
-        bytes, truncation) and SQLite's ``quick_check`` looks for damaged
-        pages, for at most ``check_budget`` seconds (None: however long it
-        takes; 0: skip). A check that runs out of time is simply not
-        counted; damage SQLite meets later still raises
-        ``CorruptDatabaseError``, and SQLite never writes through a page it
-        has found damaged.
+        The file's header is checked at once (random bytes, truncation).
+        SQLite's ``quick_check`` looks for damaged pages before the first
+        write, unless the file is as it was when last found sound; with
+        ``check_budget`` it runs at open instead, for at most that many
+        seconds (None: the whole check, however long, whatever was recorded).
+        A check that runs out of time does not count: the whole one still
+        runs before the first write. Damage raises ``CorruptDatabaseError``
+        and nothing is written.
         """
         path = paths.database_path() if path is None else Path(path)
         if synchronous not in ("NORMAL", "FULL"):
@@ -545,7 +609,9 @@ class Store:
             raise StoreError(f"Cannot create the folder {path.parent}: {error}.", path) from error
         if path.is_dir():
             raise StoreError(f"The progress database {path} is a folder, not a file.", path)
-        _check_header(path)
+        if _file_key(path) not in _OPEN_FILES:
+            # (reading the file while this process has it open would drop that connection's locks)
+            _check_header(path)
         try:
             conn = sqlite3.connect(
                 path,
@@ -561,6 +627,8 @@ class Store:
         except BaseException:
             conn.close()
             raise
+        store._file_key = _file_key(path)
+        _OPEN_FILES[store._file_key] = _OPEN_FILES.get(store._file_key, 0) + 1
         return store
 
     def _prepare(self, synchronous: str, check_budget: float | None) -> None:
@@ -573,9 +641,7 @@ class Store:
             if version > known:
                 raise NewerDatabaseError(self.path, version, known)
             if version > 0 and check_budget != 0:
-                problems = self.check(budget=check_budget)
-                if problems:
-                    raise CorruptDatabaseError(self.path, problems[0])
+                self._ensure_checked(check_budget, trust_record=check_budget is not None)
             if version == 0:
                 # our own tables may appear here: another otsquiz creating the file now
                 foreign = conn.execute(
@@ -621,6 +687,15 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+            key, self._file_key = self._file_key, None
+            if key is not None:
+                left = _OPEN_FILES.pop(key, 1) - 1
+                if left:
+                    _OPEN_FILES[key] = left
+            # Closing checkpoints the WAL into the file: what it holds now is SQLite's
+            # own writing over a file found sound, so the next open need not check it.
+            if self._checked and self._damage is None:
+                _remember_checked(self.path)
 
     def __enter__(self) -> Self:
         return self
@@ -654,6 +729,10 @@ class Store:
         that indexes match their tables) with ``full``. With a ``budget`` in
         seconds the check stops when time is up and reports nothing.
         """
+        return self._run_check(full, budget) or []
+
+    def _run_check(self, full: bool, budget: float | None) -> list[str] | None:
+        """The problems found (empty: sound), or None if the budget ran out first."""
         pragma = "integrity_check" if full else "quick_check"
         conn = self._conn
         with self._lock:
@@ -665,27 +744,54 @@ class Store:
                 rows = conn.execute(f"PRAGMA {pragma}").fetchall()
             except sqlite3.OperationalError as error:
                 if budget is not None and "interrupt" in str(error):
-                    return []
-                raise _translate(error, self.path) from error
+                    return None
+                raise self._translated(error) from error
             except sqlite3.Error as error:
-                raise _translate(error, self.path) from error
+                raise self._translated(error) from error
             finally:
                 if budget is not None:
                     conn.set_progress_handler(None, 0)
         problems = [row[0] for row in rows]
         return [] if problems == ["ok"] else problems
 
+    def _ensure_checked(self, budget: float | None = None, *, trust_record: bool = True) -> None:
+        """Raise ``CorruptDatabaseError`` unless the file is known sound; check it if need be."""
+        if self._damage is not None:
+            raise CorruptDatabaseError(self.path, self._damage)
+        if self._checked:
+            return
+        if trust_record and _was_checked(self.path):
+            self._checked = True
+            return
+        problems = self._run_check(False, budget)
+        if problems is None:
+            return  # out of time: the whole check runs before the first write
+        if problems:
+            self._damage = problems[0]
+            raise CorruptDatabaseError(self.path, problems[0])
+        self._checked = True
+        _remember_checked(self.path)
+
+    def _translated(self, error: sqlite3.Error) -> StoreError:
+        translated = _translate(error, self.path)
+        if isinstance(translated, CorruptDatabaseError):
+            self._damage = translated.detail  # nothing more is written to this file
+        return translated
+
     @contextmanager
     def _errors(self) -> Iterator[None]:
         try:
             yield
         except sqlite3.Error as error:
-            raise _translate(error, self.path) from error
+            raise self._translated(error) from error
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         conn = self._conn
         with self._lock, self._errors():
+            # Never write to a file not known to be sound (outside the transaction:
+            # a long check must not hold the write lock).
+            self._ensure_checked()
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn

@@ -200,6 +200,88 @@ def test_damage_found_later_is_still_a_corrupt_database_error(db_path: Path) -> 
         store.stats(store.profile().id, {"deck": ["card-1"]})
 
 
+def first_leaf_page(path: Path, table: str) -> tuple[int, int]:
+    """(page number, page size) of the leaf holding a table's first rows: old rows no append touches."""
+    with sqlite3.connect(path) as conn:
+        page = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = path.read_bytes()
+    while True:
+        start = (page - 1) * page_size + (100 if page == 1 else 0)
+        if data[start] == 0x0D:  # a table leaf
+            return page, page_size
+        assert data[start] == 0x05, "an interior table page"
+        first_cell = int.from_bytes(data[start + 12 : start + 14], "big")
+        cell = (page - 1) * page_size + first_cell
+        page = int.from_bytes(data[cell : cell + 4], "big")  # its left child: the smallest keys
+
+
+def damage_old_answers(path: Path) -> None:
+    """Overwrite the page of the oldest answers, as a disk fault would; the file's size stays."""
+    page, page_size = first_leaf_page(path, "review_log")
+    assert page > 1
+    data = bytearray(path.read_bytes())
+    data[(page - 1) * page_size : page * page_size] = random_bytes(page_size)
+    path.write_bytes(bytes(data))
+    stamp_later(path)
+
+
+def stamp_later(path: Path) -> None:
+    """File times tick coarsely (milliseconds): make sure a write is stamped after the last check."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def test_a_drill_never_writes_to_a_damaged_database(db_path: Path) -> None:
+    from otsquiz.core.session import Session
+    from tests.core.test_session import CARDS, make_deck
+
+    filled_database(db_path, answers=1500)
+    damage_old_answers(db_path)
+    before = db_path.read_bytes()
+    with Store.open(db_path) as store:
+        profile = store.profile()  # reading what is sound is fine
+        with pytest.raises(CorruptDatabaseError, match="damaged"):
+            session = Session(store, profile, [make_deck(CARDS["truefalse"])], mode="drill", seed=1)
+            session.submit(True)
+        with pytest.raises(CorruptDatabaseError):
+            store.start_session(profile.id, "drill", ["test"])
+    assert db_path.read_bytes() == before
+    assert store_module._was_checked(db_path) is False
+
+
+def quick_checks(store: Store) -> list[str]:
+    """The quick_check statements the store runs from now on."""
+    run: list[str] = []
+    store.connection.set_trace_callback(lambda sql: run.append(sql) if "quick_check" in sql else None)
+    return run
+
+
+def test_the_damage_check_runs_before_the_first_write_and_once_per_change(db_path: Path) -> None:
+    filled_database(db_path)
+    with Store.open(db_path) as store:
+        run = quick_checks(store)
+        store.stats(store.profile().id, {"deck": ["card-1"]})
+        answer(store, store.profile().id, "deck", "card-1")
+    assert run == []  # the file is as the last store left it when it closed
+    with sqlite3.connect(db_path) as other:  # a program that records nothing writes to it
+        other.execute("UPDATE profiles SET settings = '{}'")
+    other.close()
+    stamp_later(db_path)
+    with Store.open(db_path) as store:
+        run = quick_checks(store)
+        store.stats(store.profile().id, {"deck": ["card-1"]})
+        assert run == []  # reading needs no check
+        answer(store, store.profile().id, "deck", "card-1")
+        answer(store, store.profile().id, "deck", "card-2")
+        assert run == ["PRAGMA quick_check"]  # once, before the first write
+    with Store.open(db_path) as store:
+        run = quick_checks(store)
+        answer(store, store.profile().id, "deck", "card-3")
+        assert run == []
+
+
 def test_a_check_that_runs_out_of_time_does_not_stop_opening(db_path: Path) -> None:
     filled_database(db_path)
     with Store.open(db_path, check_budget=1e-9) as store:
