@@ -148,6 +148,18 @@ class NewerDatabaseError(StoreError):
 _CORRUPT_MESSAGES = ("file is not a database", "malformed", "corrupt")
 
 
+# An I/O error with less free space than this left is taken for a full disk.
+DISK_FULL_BYTES = 16 * 2**20
+
+
+def _disk_nearly_full(path: Path) -> bool:
+    try:
+        stats = os.statvfs(path.parent)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+    return stats.f_bavail * stats.f_frsize < DISK_FULL_BYTES
+
+
 def _translate(error: sqlite3.Error, path: Path) -> StoreError:
     """The user-facing error for an sqlite3 exception."""
     message = str(error)
@@ -162,8 +174,17 @@ def _translate(error: sqlite3.Error, path: Path) -> StoreError:
         )
     if "readonly" in lowered or "read-only" in lowered:
         return StoreError(f"The progress database {path} is read-only.", path)
-    if "full" in lowered:
-        return StoreError(f"The disk holding {path} is full.", path)
+    name = getattr(error, "sqlite_errorname", "")
+    if name == "SQLITE_FULL" or "full" in lowered or (
+        (name.startswith("SQLITE_IOERR") or "disk i/o error" in lowered) and _disk_nearly_full(path)
+    ):
+        # SQLite reports ENOSPC as SQLITE_FULL only from plain writes; growing the WAL
+        # index or syncing on a full disk is "disk I/O error": the free space tells.
+        return StoreError(
+            f"The disk holding the progress database {path} is full: free some space;"
+            " nothing was lost (every answer before this one is saved).",
+            path,
+        )
     if "unable to open" in lowered:
         return StoreError(f"Cannot open the progress database {path}.", path)
     return StoreError(f"Progress database error ({message}) in {path}.", path)

@@ -290,6 +290,39 @@ def test_a_check_that_runs_out_of_time_does_not_stop_opening(db_path: Path) -> N
         assert store.check(full=True) == []
 
 
+def test_a_full_database_says_the_disk_is_full_and_keeps_every_answer(store: Store) -> None:
+    profile = store.profile()
+    first = answer(store, profile.id, "deck", "card-0")
+    pages = store.connection.execute("PRAGMA page_count").fetchone()[0]
+    store.connection.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own SQLITE_FULL
+    with pytest.raises(StoreError, match="is full: free some space; nothing was lost") as raised:
+        for index in range(1, 2000):
+            answer(store, profile.id, "deck", f"card-{index}")
+    assert "I/O" not in str(raised.value)
+    assert store.review(first).card_key == "card-0"
+
+
+class FakeStatvfs:
+    def __init__(self, free_bytes: int) -> None:
+        self.f_frsize = 4096
+        self.f_bavail = free_bytes // 4096
+
+
+@pytest.mark.parametrize("name", ["SQLITE_IOERR_WRITE", "SQLITE_IOERR_SHMSIZE", "SQLITE_IOERR_FSYNC"])
+def test_an_io_error_on_a_full_disk_says_the_disk_is_full(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    # ENOSPC while growing the WAL index or syncing comes back from SQLite as "disk I/O error"
+    error = sqlite3.OperationalError("disk I/O error")
+    error.sqlite_errorname = name  # type: ignore[attr-defined]
+    monkeypatch.setattr(os, "statvfs", lambda _: FakeStatvfs(8192))
+    message = str(store_module._translate(error, db_path))
+    assert message.startswith(f"The disk holding the progress database {db_path} is full")
+    assert "free some space; nothing was lost" in message
+    monkeypatch.setattr(os, "statvfs", lambda _: FakeStatvfs(50 * 2**30))
+    assert "disk I/O error" in str(store_module._translate(error, db_path))  # a real I/O error
+
+
 def test_newer_database_is_left_alone(db_path: Path) -> None:
     Store.open(db_path).close()
     with sqlite3.connect(db_path) as conn:
