@@ -936,14 +936,63 @@ class Store:
         )
         return {row[0] for row in rows}
 
-    def deck_counts(self, profile_id: int, now: datetime) -> dict[str, tuple[int, int, int]]:
-        """Per deck: (cards studied, due now, mastered), counted by the database."""
-        rows = self._read(
-            "SELECT deck_id, count(*), coalesce(sum(due <= ?), 0), coalesce(sum(stability >= ?), 0)"
-            " FROM card_state WHERE profile_id = ? GROUP BY deck_id",
-            (_to_us(now), MASTERED_STABILITY_DAYS, profile_id),
-        )
-        return {deck_id: (studied, due, mastered) for deck_id, studied, due, mastered in rows}
+    def deck_counts(
+        self,
+        profile_id: int,
+        now: datetime,
+        keys: Mapping[str, Iterable[str]] | None = None,
+    ) -> dict[str, tuple[int, int, int]]:
+        """Per deck: (cards studied, due now, mastered), counted by the database.
+
+        ``keys`` maps each deck id to the keys of the cards it has now (as
+        ``stats`` takes them): only those cards count, so that "new" = cards -
+        studied holds after cards left a deck (their history is kept, and
+        counts again if they come back), and every deck of ``keys`` is in the
+        result. Without ``keys`` every card ever studied counts, removed or not.
+        """
+        now_us = _to_us(now)
+        with self._lock, self._errors():
+            conn = self._conn
+            conn.execute("BEGIN")  # one snapshot for the counts and the keys
+            try:
+                counts = {
+                    deck_id: (studied, due, mastered)
+                    for deck_id, studied, due, mastered in conn.execute(
+                        "SELECT deck_id, count(*), coalesce(sum(due <= ?), 0),"
+                        " coalesce(sum(stability >= ?), 0) FROM card_state"
+                        " WHERE profile_id = ? GROUP BY deck_id",
+                        (now_us, MASTERED_STABILITY_DAYS, profile_id),
+                    )
+                }
+                if keys is None:
+                    return counts
+                result: dict[str, tuple[int, int, int]] = {}
+                for deck_id, deck_keys in keys.items():
+                    found = counts.get(deck_id, (0, 0, 0))
+                    if found[0]:
+                        # The few cards that left the deck are found by key, then taken off.
+                        present = set(deck_keys)
+                        gone = [
+                            key
+                            for (key,) in conn.execute(
+                                "SELECT card_key FROM card_state WHERE profile_id = ? AND deck_id = ?",
+                                (profile_id, deck_id),
+                            )
+                            if key not in present
+                        ]
+                        if gone:
+                            studied, due, mastered = found
+                            less = conn.execute(
+                                "SELECT count(*), coalesce(sum(due <= ?), 0), coalesce(sum(stability >= ?), 0)"
+                                " FROM card_state WHERE profile_id = ? AND deck_id = ?"
+                                " AND card_key IN (SELECT value FROM json_each(?))",
+                                (now_us, MASTERED_STABILITY_DAYS, profile_id, deck_id, json.dumps(gone)),
+                            ).fetchone()
+                            found = (studied - less[0], due - less[1], mastered - less[2])
+                    result[deck_id] = found
+                return result
+            finally:
+                conn.execute("COMMIT")
 
     def state(self, profile_id: int, deck_id: str, card_key: str) -> CardState | None:
         with self._lock, self._errors():

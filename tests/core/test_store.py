@@ -525,6 +525,23 @@ def test_history_survives_cards_leaving_a_deck(store: Store) -> None:
     assert ("deck", "card") in store.states(profile.id)
 
 
+def test_deck_counts_count_only_the_cards_a_deck_has_now(store: Store) -> None:
+    profile = store.profile()
+    for key in ("kept", "gone-1", "gone-2"):
+        answer(store, profile.id, "deck", key, Grade.AGAIN, NOW - timedelta(days=2))  # due now
+    answer(store, profile.id, "other", "card", when=NOW)
+    # "gone-1" and "gone-2" left the deck; three new cards came in
+    now_keys = {"deck": ["kept", "new-1", "new-2", "new-3"], "empty": ["a"]}
+    counts = store.deck_counts(profile.id, NOW, now_keys)
+    assert counts == {"deck": (1, 1, 0), "empty": (0, 0, 0)}
+    cards = len(now_keys["deck"])
+    assert cards - counts["deck"][0] == 3  # new cards, as the home screen derives them
+    # their history is kept: a card that comes back counts again
+    assert store.deck_counts(profile.id, NOW, {"deck": ["kept", "gone-2"]}) == {"deck": (2, 2, 0)}
+    # without keys, every card ever studied (the old call still works)
+    assert store.deck_counts(profile.id, NOW) == {"deck": (3, 3, 0), "other": (1, 0, 0)}
+
+
 def test_sessions(store: Store) -> None:
     profile = store.profile()
     session_id = store.start_session(profile.id, "drill", ["a", "b"], settings={"count": 10}, when=NOW)
