@@ -54,6 +54,11 @@ class Launch(NamedTuple):
     start: SessionRequest | None = None
 
 
+def broken_paths(problems: Iterable[Problem]) -> list[str]:
+    """The deck files left out: those with an error."""
+    return sorted({p.path for p in problems if p.severity == "error"})
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -166,17 +171,19 @@ class OtsquizApp(App[int]):
         self.sub_title = f"profile: {visible(self.profile.name)}"
 
     def notify_problems(self, problems: Sequence[Problem]) -> None:
+        """Say once, in a toast that fades, which decks were left out; home keeps a notice."""
         errors = [p for p in problems if p.severity == "error"]
-        paths = sorted({p.path for p in errors})
+        paths = broken_paths(problems)
         if not paths:
             return
-        lines = [visible(p.format()) for p in errors[:6]]  # file names may hold escape sequences
-        more = f"\n… and {len(errors) - 6} more (otsquiz validate)" if len(errors) > 6 else ""
+        shown = 3
+        lines = [visible(p.format()) for p in errors[:shown]]  # file names may hold escape sequences
+        more = f"\n… and {len(errors) - shown} more (otsquiz validate)" if len(errors) > shown else ""
         self.notify(
             f"{len(paths)} deck(s) left out because of problems:\n" + "\n".join(lines) + more,
             title="Deck problems",
             severity="warning",
-            timeout=20,
+            timeout=10,
             markup=False,
         )
 

@@ -456,11 +456,11 @@ def deck_lines(app: OtsquizApp) -> list[str]:
     return [str(decks.get_option_at_index(i).prompt) for i in range(decks.option_count)]
 
 
-def deck_counts(line: str) -> tuple[str, int, int, int]:
-    """(title, cards, due, new) of one row of the home screen's deck list."""
-    found = re.fullmatch(r"(.+?)\s+(\d+)\s+(\d+)\s+(\d+)\s+[█░]+\s+\d+%", line)
+def deck_counts(line: str) -> tuple[str, int, int, int, int]:
+    """(title, cards, questions, due, new) of one row of the home screen's deck list."""
+    found = re.fullmatch(r"(.+?)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+[█░]+\s+\d+%", line)
     assert found is not None, line
-    return found[1], int(found[2]), int(found[3]), int(found[4])
+    return found[1], int(found[2]), int(found[3]), int(found[4]), int(found[5])
 
 
 async def test_home_lists_the_decks_with_due_and_new_counts(make_app: AppFactory) -> None:
@@ -473,13 +473,15 @@ async def test_home_lists_the_decks_with_due_and_new_counts(make_app: AppFactory
         assert str(app.screen.query_one("#decks-header", Static).render()).split() == [
             "Deck",
             "Cards",
+            "Questions",
             "Due",
             "New",
             "Mastery",
         ]
+        # Nine cards, ten questions: the cloze card has two gaps.
         assert [deck_counts(line) for line in deck_lines(app)] == [
-            ("Every card type", 10, 0, 10),
-            ("Second deck", 2, 0, 2),
+            ("Every card type", 9, 10, 0, 10),
+            ("Second deck", 2, 2, 0, 2),
         ]
 
         await pilot.press("s")  # nothing chosen: all decks
@@ -489,13 +491,13 @@ async def test_home_lists_the_decks_with_due_and_new_counts(make_app: AppFactory
         await pilot.press("escape", "enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert deck_counts(deck_lines(app)[0]) == ("Every card type", 10, 0, 9)
+        assert deck_counts(deck_lines(app)[0]) == ("Every card type", 9, 10, 0, 9)
 
     # A day later, the card studied is due.
     app = make_app(decks, now=NOW + timedelta(days=1))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert deck_counts(deck_lines(app)[0]) == ("Every card type", 10, 1, 9)
+        assert deck_counts(deck_lines(app)[0]) == ("Every card type", 9, 10, 1, 9)
 
 
 async def test_space_chooses_a_deck_and_s_studies_only_it(make_app: AppFactory) -> None:

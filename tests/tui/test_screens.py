@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets import Select, Static
+from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets._select import SelectOverlay
 
+from otsquiz.core.problems import Problem
 from otsquiz.core.store import Store
-from otsquiz.tui.screens.home import HomeScreen
+from otsquiz.tui.screens.home import HomeScreen, broken_decks_notice
 from otsquiz.tui.screens.quiz import QuizScreen
 from otsquiz.tui.screens.settings import SettingsScreen
 from tests.tui.conftest import AppFactory, all_types_deck, press_answer, study
@@ -108,3 +109,125 @@ async def test_settings_show_their_labels_whole_and_the_theme_list_inside_the_di
         assert select.expanded and overlay.region.height > 2
         assert inside(overlay.region, dialog.region), (overlay.region, dialog.region)
         assert inside(overlay.region, screen.region)
+
+
+# ---------------------------------------------------------------- home
+
+
+EVIL_FILE = "decks/evil\x1b]0;owned\x07.toml"
+EVIL_PROFILE = "Ali\x1b[2J"
+
+
+def broken_decks() -> list[Problem]:
+    return [
+        Problem("decks/broken.toml", 11, 1, "error", "unknown key 'promt' (did you mean 'prompt'?)"),
+        Problem(EVIL_FILE, 1, 5, "error", "TOML syntax: Expected '=' after a key"),
+        Problem("decks/fine.toml", 3, 1, "warning", "card has no id"),
+    ]
+
+
+def text_of(widget: Static) -> str:
+    return str(widget.render())
+
+
+async def test_broken_decks_are_told_once_in_a_toast_and_home_keeps_a_notice(make_app: AppFactory) -> None:
+    app = make_app([all_types_deck()], problems=broken_decks())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        [note] = list(app._notifications)
+        assert note.title == "Deck problems" and note.timeout < float("inf")  # it fades
+        # The file name's escape sequence is spelled out, not sent to the terminal.
+        assert "decks/evil\\x1b]0;owned\\x07.toml:1:5" in note.message
+        assert "\x1b" not in note.message and "\x07" not in note.message
+        notice = app.screen.query_one("#deck-problems", Static)
+        assert notice.display and not notice.has_class("hidden")
+        assert text_of(notice) == "2 decks could not be loaded: run `otsquiz validate decks`"
+
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert len(list(app._notifications)) == 1  # told once
+        assert text_of(app.screen.query_one("#deck-problems", Static)).startswith("2 decks could not")
+
+
+def test_the_notice_names_the_one_broken_file_or_the_files_in_several_folders() -> None:
+    assert broken_decks_notice([]) == ""
+    assert broken_decks_notice(["/home/a/my deck.toml"]) == (
+        "1 deck could not be loaded: run `otsquiz validate '/home/a/my deck.toml'`"
+    )
+    assert broken_decks_notice(["a/x.toml", "b/y.toml"]) == (
+        "2 decks could not be loaded: run `otsquiz validate a/x.toml b/y.toml`"
+    )
+    assert "\x1b" not in broken_decks_notice([EVIL_FILE])
+
+
+async def test_home_without_broken_decks_has_no_notice(make_app: AppFactory) -> None:
+    app = make_app([all_types_deck()])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not list(app._notifications)
+        assert app.screen.query_one("#deck-problems", Static).has_class("hidden")
+
+
+def hold_profile(name: str) -> None:
+    """A profile the store already holds under ``name`` (as an older otsquiz may have created it)."""
+    with Store.open() as store:
+        store.profile("default")
+        store.connection.execute(
+            "INSERT INTO profiles (name, created, settings) VALUES (?, 0, '{}')", (name,)
+        )
+        store.connection.commit()
+
+
+async def test_a_profile_name_with_an_escape_sequence_is_shown_spelled_out(make_app: AppFactory) -> None:
+    hold_profile(EVIL_PROFILE)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        [evil] = [profile for profile in app.store.profiles() if profile.name == EVIL_PROFILE]
+        app.profile = evil
+        app._show_profile()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        home.refresh_decks()
+        assert app.sub_title == "profile: Ali\\x1b[2J"
+        assert text_of(home.query_one("#profile-line", Static)).startswith("Profile: Ali\\x1b[2J ")
+
+        await pilot.press("p")
+        await pilot.pause()
+        profiles = app.screen.query_one("#profile-list", OptionList)
+        prompts = [str(profiles.get_option_at_index(i).prompt) for i in range(profiles.option_count)]
+        assert prompts == ["● Ali\\x1b[2J", "  default"]
+        await pilot.press("escape")
+        await pilot.press("comma")
+        await pilot.pause()
+        title = app.screen.query_one("#settings .section-title", Static)
+        assert text_of(title) == "Settings for profile Ali\\x1b[2J"
+        assert not any("\x1b" in text_of(widget) for widget in app.screen.query(Static))
+
+
+@pytest.mark.parametrize("field", ["#drill-count", "#drill-timer", "#drill-seed"])
+async def test_letters_typed_in_a_drill_field_stay_there_and_enter_starts_the_drill(
+    make_app: AppFactory, field: str
+) -> None:
+    app = make_app([all_types_deck()])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        home = app.screen
+        home.query_one(field, Input).focus()
+        await pilot.press("s", "d", "t", "p", "q", "comma")  # the screen's keys: none of them acts
+        await pilot.pause()
+        assert app.screen is home and app.is_running
+        typed = home.query_one(field, Input).value
+        assert typed == {"#drill-count": "10", "#drill-timer": "", "#drill-seed": "sdtpq,"}[field]
+        if field != "#drill-seed":
+            home.query_one("#drill-seed", Input).value = "class 7"
+        home.query_one("#drill-count", Input).value = "3"
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuizScreen)
+        assert (screen.request.mode, screen.request.count) == ("drill", 3)
+        assert screen.request.seed == ("sdtpq," if field == "#drill-seed" else "class 7")

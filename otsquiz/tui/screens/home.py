@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shlex
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,15 +13,22 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, SelectionList, Static
 
-from otsquiz.tui.app import OtsquizApp, SessionRequest
+from otsquiz.core.text import visible
+from otsquiz.tui.app import OtsquizApp, SessionRequest, broken_paths
 
-BAR_WIDTH = 10
-TITLE_WIDTH = 32  # keeps a row within 80 columns
+BAR_WIDTH = 6
+TITLE_WIDTH = 30  # keeps a row within 80 columns
 
 
 def mastery_bar(share: float, width: int = BAR_WIDTH) -> str:
     filled = round(max(0.0, min(1.0, share)) * width)
     return "█" * filled + "░" * (width - filled)
+
+
+class DrillField(Input):
+    """A drill option: enter in it starts the drill (the footer says so)."""
+
+    BINDINGS = [Binding("enter", "submit", "Start the drill")]
 
 
 class HomeScreen(Screen[None]):
@@ -33,6 +43,11 @@ class HomeScreen(Screen[None]):
     #profile-line, #decks-title {
         height: 1;
         margin: 1 0 0 0;
+    }
+
+    #deck-problems {
+        color: $text-warning;
+        height: auto;
     }
 
     #decks-title {
@@ -61,6 +76,10 @@ class HomeScreen(Screen[None]):
         width: 10;
     }
 
+    #drill-options #drill-seed {
+        width: 12;  /* room for its placeholder */
+    }
+
     #actions Button {
         width: auto;
         min-width: 14;
@@ -72,6 +91,7 @@ class HomeScreen(Screen[None]):
         color: $text-muted;
         height: 1;
         padding: 0 0 0 7;
+        width: 1fr;
     }
     """
 
@@ -88,14 +108,17 @@ class HomeScreen(Screen[None]):
         yield Header()
         with Vertical(id="home"):
             yield Static("", id="profile-line")
+            yield Static("", id="deck-problems", classes="hidden")
             yield Label("Decks — space chooses; with none chosen, all are used", id="decks-title")
             yield Static("", id="decks-header")
             yield SelectionList[str](id="decks")
             with Horizontal(id="drill-options"):
-                yield Label("Drill questions")
-                yield Input("10", id="drill-count", type="integer", max_length=4)
-                yield Label("seconds each (blank: no timer)")
-                yield Input("", id="drill-timer", type="integer", max_length=4, placeholder="—")
+                yield Label("Drill: questions")
+                yield DrillField("10", id="drill-count", type="integer", max_length=4)
+                yield Label("seconds each")
+                yield DrillField("", id="drill-timer", type="integer", max_length=4, placeholder="none")
+                yield Label("seed")
+                yield DrillField("", id="drill-seed", max_length=20, placeholder="random")
             with Horizontal(id="actions"):
                 yield Button("Study (s)", id="go-study", variant="primary")
                 yield Button("Drill (d)", id="go-drill", variant="warning")
@@ -104,6 +127,10 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        notice = broken_decks_notice(broken_paths(self.app.launch.problems))
+        if notice:
+            self.query_one("#deck-problems", Static).update(Content(notice))
+            self.query_one("#deck-problems", Static).remove_class("hidden")
         self.refresh_decks()
         self.query_one("#decks", SelectionList).focus()
 
@@ -114,7 +141,7 @@ class HomeScreen(Screen[None]):
     def refresh_decks(self) -> None:
         app = self.app
         self.query_one("#profile-line", Static).update(
-            Content(f"Profile: {app.profile.name}    (p switches profile or creates one)")
+            Content(f"Profile: {visible(app.profile.name)}    (p switches profile or creates one)")
         )
         decks = self.query_one("#decks", SelectionList)
         chosen = set(decks.selected)
@@ -125,12 +152,17 @@ class HomeScreen(Screen[None]):
             decks.add_option((Content("No decks found. Add .toml decks to your decks folder."), ""))
             return
         width = min(TITLE_WIDTH, max(len(title) for title, *_ in rows))
+        # Cards are the deck's entries; questions what is asked (each cloze gap and reverse
+        # counts): due, new and mastery count questions.
         self.query_one("#decks-header", Static).update(
-            Content(f"{'Deck':<{width}} {'Cards':>5} {'Due':>5} {'New':>5}  Mastery")
+            Content(f"{'Deck':<{width}} {'Cards':>5} {'Questions':>9} {'Due':>4} {'New':>4}  Mastery")
         )
-        for title, deck_id, cards, due, new, mastery in rows:
+        for title, deck_id, cards, questions, due, new, mastery in rows:
             shown = title if len(title) <= width else title[: width - 1] + "…"
-            line = f"{shown:<{width}} {cards:>5} {due:>5} {new:>5}  {mastery_bar(mastery)} {mastery:>4.0%}"
+            line = (
+                f"{shown:<{width}} {cards:>5} {questions:>9} {due:>4} {new:>4}"
+                f"  {mastery_bar(mastery)} {mastery:>4.0%}"
+            )
             decks.add_option((Content(line), deck_id, deck_id in chosen))
         # Without a highlighted row, space would choose nothing until an arrow was pressed.
         decks.highlighted = min(highlighted or 0, decks.option_count - 1)
@@ -146,11 +178,18 @@ class HomeScreen(Screen[None]):
         if not deck_ids:
             self.notify("There are no decks to study.", severity="warning")
             return
-        count = _number(self.query_one("#drill-count", Input).value) if mode == "drill" else None
-        timer = _number(self.query_one("#drill-timer", Input).value) if mode == "drill" else None
-        self.app.start_session(
-            SessionRequest(mode, deck_ids, count=count or (10 if mode == "drill" else None), timer=timer)
-        )
+        if mode == "study":
+            self.app.start_session(SessionRequest(mode, deck_ids))
+            return
+        count = _number(self.query_one("#drill-count", Input).value)
+        timer = _number(self.query_one("#drill-timer", Input).value)
+        seed = self.query_one("#drill-seed", Input).value.strip() or None
+        self.app.start_session(SessionRequest(mode, deck_ids, count=count or 10, timer=timer, seed=seed))
+
+    @on(Input.Submitted, "DrillField")
+    def drill_from_field(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.start("drill")
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
@@ -172,24 +211,36 @@ def _number(text: str) -> int | None:
     return value if value > 0 else None
 
 
-def deck_rows(app: OtsquizApp) -> list[tuple[str, str, int, int, int, float]]:
-    """(title, id, cards, due, new, mastery) for each deck, for the profile in use.
+def broken_decks_notice(paths: list[str]) -> str:
+    """What home says while some deck files cannot be loaded, and the command that says why."""
+    if not paths:
+        return ""
+    folders = {os.path.dirname(path) or "." for path in paths}
+    where = [paths[0]] if len(paths) == 1 else sorted(folders) if len(folders) == 1 else paths
+    command = "otsquiz validate " + " ".join(shlex.quote(path) for path in where)
+    decks = "1 deck" if len(paths) == 1 else f"{len(paths)} decks"
+    return visible(f"{decks} could not be loaded: run `{command}`")
+
+
+def deck_rows(app: OtsquizApp) -> list[tuple[str, str, int, int, int, int, float]]:
+    """(title, id, cards, questions, due, new, mastery) for each deck, for the profile in use.
 
     Counted by the database, so that a large collection opens as fast as a small one.
     """
     counts = app.store.deck_counts(app.profile.id, app.clock())
     rows = []
     for deck in app.decks:
-        cards = len(deck.keys)
+        questions = len(deck.keys)
         studied, due, mastered = counts.get(deck.deck.id, (0, 0, 0))
         rows.append(
             (
-                deck.deck.title,
+                visible(deck.deck.title),
                 deck.deck.id,
-                cards,
+                len(deck),
+                questions,
                 due,
-                max(0, cards - studied),
-                mastered / cards if cards else 0.0,
+                max(0, questions - studied),
+                mastered / questions if questions else 0.0,
             )
         )
     return rows

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from otsquiz.core.text import visible
 from otsquiz.tui.app import OtsquizApp
 
 NAME = re.compile(r"^[\w .'-]{1,40}$")
@@ -29,7 +30,7 @@ class ProfileScreen(ModalScreen[str | None]):
             yield Static("Profiles", classes="section-title")
             yield OptionList(
                 *[
-                    Option(Content(f"{'● ' if p.name == current else '  '}{p.name}"), id=p.name)
+                    Option(Content(f"{'● ' if p.name == current else '  '}{visible(p.name)}"), id=p.name)
                     for p in self.app.store.profiles()
                 ],
                 id="profile-list",
