@@ -1392,7 +1392,7 @@ class Store:
 
     @staticmethod
     def _study_days(conn: sqlite3.Connection, profile_id: int, dates: _StudyDates) -> list[date]:
-        """Every study day with an answer that counts, oldest first.
+        """Every study day with a schedule review that counts, oldest first (drills do not).
 
         A skip scan: one index seek per study day (find the first answer
         after the previous day, jump to the end of its day), not a pass
@@ -1402,8 +1402,8 @@ class Store:
         after = -1
         while True:
             row = conn.execute(
-                f"SELECT r.ts FROM review_log r WHERE r.profile_id = ? AND r.ts > ? AND {_EFFECTIVE}"
-                " ORDER BY r.ts LIMIT 1",
+                "SELECT r.ts FROM review_log r WHERE r.profile_id = ? AND r.ts > ?"
+                f" AND r.mode = 'study' AND {_EFFECTIVE} ORDER BY r.ts LIMIT 1",
                 (profile_id, after),
             ).fetchone()
             if row is None:
@@ -1427,13 +1427,15 @@ class Store:
         ``decks`` maps each deck id to the keys of the cards it has now, so
         cards removed from a deck are not counted. Undone answers never
         count. Days are local study days (see ``scheduling.day_start``).
+        Reviews are the answers of study sessions, which schedule cards;
+        drill answers leave the schedule alone and are counted apart.
 
-        Keys: ``profile``, ``reviews_total`` (answers in both modes),
+        Keys: ``profile``, ``reviews_total`` (study answers), ``drill_answers``,
         ``decks`` (``id``, ``cards``, ``reviewed`` = cards with a schedule,
         ``due``, ``mastered``, ``mastery`` = share of the deck's cards with
         stability of at least 21 days), ``reviews_per_day`` (last ``days``
-        days, oldest first), ``streak`` (``current``, ``longest`` in study
-        days), ``retention`` (study answers to cards in the Review state in
+        days, oldest first, study answers), ``streak`` (``current``, ``longest``
+        in days with a study answer), ``retention`` (study answers to cards in the Review state in
         the last 30 days that were not rated Again: ``reviews``, ``passed``,
         ``rate`` or None), ``forecast`` (cards due on each of the next
         ``days`` days, overdue ones counted today) and ``leeches``.
@@ -1454,19 +1456,28 @@ class Store:
             conn.execute("BEGIN")
             try:
                 # Every undo or overrule row cancels exactly one other row of the
-                # profile (the unique index on undoes), so this is the number of
+                # profile, of its mode (the unique index on undoes), so these are the
                 # answers that count; "+" keeps SQLite on the small partial index.
-                total = conn.execute(
-                    "SELECT (SELECT count(*) FROM review_log WHERE profile_id = ? AND kind != 'undo')"
-                    " - (SELECT count(*) FROM review_log WHERE undoes IS NOT NULL AND +profile_id = ?)",
-                    (profile_id, profile_id),
-                ).fetchone()[0]
+                totals = dict.fromkeys(MODES, 0)
+                for mode, count in conn.execute(
+                    "SELECT mode, count(*) FROM review_log WHERE profile_id = ? AND kind != 'undo'"
+                    " GROUP BY mode",
+                    (profile_id,),
+                ):
+                    totals[mode] += count
+                for mode, count in conn.execute(
+                    "SELECT mode, count(*) FROM review_log WHERE undoes IS NOT NULL AND +profile_id = ?"
+                    " GROUP BY mode",
+                    (profile_id,),
+                ):
+                    totals[mode] -= count
                 # Counts per quarter hour: local day boundaries fall on quarter
                 # hours in every time zone, and grouping by an integer is far
                 # cheaper in SQL than converting every timestamp to a date.
                 buckets = conn.execute(
                     "SELECT r.ts / ? AS bucket, count(*) FROM review_log r"
-                    f" WHERE r.profile_id = ? AND r.ts >= ? AND {_EFFECTIVE} GROUP BY bucket",
+                    f" WHERE r.profile_id = ? AND r.ts >= ? AND r.mode = 'study' AND {_EFFECTIVE}"
+                    " GROUP BY bucket",
                     (_BUCKET_US, profile_id, window_start),
                 ).fetchall()
                 study_days = self._study_days(conn, profile_id, dates)
@@ -1529,7 +1540,8 @@ class Store:
         current, longest = _streaks(study_days, today)
         return {
             "profile": profile_rows[0][0],
-            "reviews_total": total,
+            "reviews_total": totals["study"],
+            "drill_answers": totals["drill"],
             "decks": deck_stats,
             "reviews_per_day": [{"date": day.isoformat(), "reviews": per_day.get(day, 0)} for day in window],
             "streak": {"current": current, "longest": longest},

@@ -749,14 +749,15 @@ def test_stats(store: Store) -> None:
     store.undo(answer(store, profile.id, "geo", "c", when=today + timedelta(minutes=1)))
     # card d in another deck: drilled only
     answer(store, profile.id, "hist", "d", mode="drill", when=today + timedelta(minutes=2))
-    # a card that left its deck still counts towards reviews_total
+    # a card that left its deck still counts towards reviews_total (the drill does not)
     answer(store, profile.id, "geo", "removed", when=today + timedelta(minutes=3))
 
     stats = store.stats(profile.id, {"geo": ["a", "b", "c", "x"], "hist": ["d"]}, now=NOW)
     assert json.loads(json.dumps(stats)) == stats  # JSON-ready as it is
     a_reviews = len(store.history(profile.id, "geo", "a"))
     assert stats["profile"] == "default"
-    assert stats["reviews_total"] == a_reviews + 3
+    assert stats["reviews_total"] == a_reviews + 2
+    assert stats["drill_answers"] == 1
     geo, hist = stats["decks"]
     assert {key: geo[key] for key in ("id", "cards", "reviewed")} == {
         "id": "geo",
@@ -772,7 +773,7 @@ def test_stats(store: Store) -> None:
     per_day = stats["reviews_per_day"]
     assert len(per_day) == 30
     today_date = today.astimezone().date().isoformat()
-    assert per_day[-1] == {"date": today_date, "reviews": 2}  # drill + removed
+    assert per_day[-1] == {"date": today_date, "reviews": 1}  # removed; the drill is no review
     assert stats["streak"]["current"] >= 2  # yesterday and today
     assert stats["streak"]["longest"] >= stats["streak"]["current"]
     forecast = stats["forecast"]
@@ -782,6 +783,23 @@ def test_stats(store: Store) -> None:
     retention = stats["retention"]
     assert retention["reviews"] == retention["passed"]
     assert retention["rate"] in (None, 1.0)
+
+
+def test_stats_count_drill_answers_apart_from_reviews(store: Store) -> None:
+    profile = store.profile()
+    today = day_start(NOW)
+    # studied two days ago; yesterday and today only drilled, one drill answer undone
+    answer(store, profile.id, "deck", "a", when=today - timedelta(days=2))
+    for offset, key in ((-1, "a"), (0, "a"), (0, "b")):
+        answer(store, profile.id, "deck", key, Grade.AGAIN, today + timedelta(days=offset, hours=1), mode="drill")
+    store.undo(answer(store, profile.id, "deck", "c", when=today + timedelta(hours=2), mode="drill"))
+    stats = store.stats(profile.id, {"deck": ["a", "b", "c"]}, now=NOW, days=3)
+    assert stats["reviews_total"] == 1
+    assert stats["drill_answers"] == 3
+    assert [day["reviews"] for day in stats["reviews_per_day"]] == [1, 0, 0]
+    assert stats["streak"] == {"current": 0, "longest": 1}
+    assert stats["retention"] == {"reviews": 0, "passed": 0, "rate": None}
+    assert stats["decks"][0]["reviewed"] == 1
 
 
 def test_stats_retention_and_leeches(store: Store) -> None:
