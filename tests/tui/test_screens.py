@@ -6,20 +6,24 @@ checks what the screen shows, where it shows it, or what the store recorded.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from rich.text import Text
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets._select import SelectOverlay
+from textual_plotext import PlotextPlot
 
 from otsquiz.core.problems import Problem
 from otsquiz.core.store import Store
 from otsquiz.tui.screens.home import HomeScreen, broken_decks_notice
 from otsquiz.tui.screens.quiz import QuizScreen
 from otsquiz.tui.screens.settings import SettingsScreen
-from tests.tui.conftest import AppFactory, all_types_deck, press_answer, study
+from otsquiz.tui.screens.stats import StatsScreen, count_ticks
+from tests.tui.conftest import AppFactory, all_types_deck, figures_read, press_answer, record_progress, study
 
 SIZE = (100, 34)
 
@@ -231,3 +235,31 @@ async def test_letters_typed_in_a_drill_field_stay_there_and_enter_starts_the_dr
         assert isinstance(screen, QuizScreen)
         assert (screen.request.mode, screen.request.count) == ("drill", 3)
         assert screen.request.seed == ("sdtpq," if field == "#drill-seed" else "class 7")
+
+
+# ---------------------------------------------------------------- stats
+
+
+def test_count_ticks_are_whole_numbers_from_zero_past_the_top() -> None:
+    assert count_ticks(0) == [0, 1, 2]
+    assert count_ticks(11) == [0, 6, 12]
+    assert count_ticks(4) == [0, 2, 4]
+
+
+async def test_the_charts_label_counts_as_whole_numbers(make_app: AppFactory) -> None:
+    record_progress({1: 11, 0: 5})
+    app = make_app([all_types_deck()])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("t")
+        await figures_read(pilot)
+        for chart in ("#reviews-chart", "#forecast-chart"):
+            drawn = Text.from_ansi(app.screen.query_one(chart, PlotextPlot).plt.build()).plain
+            assert drawn.strip(), chart
+            assert not re.search(r"\d\.\d", drawn), drawn
+        # An odd top is where plotext's own ticks said 11.0 and 5.5.
+        screen = app.screen
+        assert isinstance(screen, StatsScreen)
+        screen._bars("#reviews-chart", "Answers", ["06-08", "06-09", "06-10"], [0, 11, 5])
+        drawn = Text.from_ansi(screen.query_one("#reviews-chart", PlotextPlot).plt.build()).plain
+        assert not re.search(r"\d\.\d", drawn), drawn
+        assert re.search(r"^\s*12┤", drawn, re.MULTILINE) and re.search(r"^\s*6┤", drawn, re.MULTILINE), drawn

@@ -9,6 +9,7 @@ screen opens.
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
@@ -24,6 +25,7 @@ from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 
 from otsquiz.core.store import StoreError
+from otsquiz.core.text import visible
 from otsquiz.tui.app import OtsquizApp
 from otsquiz.tui.screens.home import mastery_bar
 from otsquiz.tui.text import plain
@@ -31,6 +33,12 @@ from otsquiz.tui.text import plain
 CALENDAR_WEEKS = 12
 CHART_DAYS = 30
 SHADES = " ░▒▓█"
+
+
+def count_ticks(top: int, ticks: int = 3) -> list[int]:
+    """Whole numbers from 0 for an axis of counts reaching ``top``: plotext's own would say 5.5."""
+    step = max(1, math.ceil(max(top, 1) / (ticks - 1)))
+    return [step * number for number in range(ticks)]
 
 
 def calendar(reviews_per_day: dict[str, int], today: date, weeks: int = CALENDAR_WEEKS) -> str:
@@ -123,7 +131,7 @@ class StatsScreen(Screen[None]):
         retention = report["retention"]
         rate = retention["rate"]
         headline = (
-            f"Profile {report['profile']} · {report['reviews_total']} answers in all · "
+            f"Profile {visible(report['profile'])} · {report['reviews_total']} answers in all · "
             f"streak {streak['current']} day(s), longest {streak['longest']} · true retention "
             + (
                 f"{rate:.0%} of {retention['reviews']} reviews (30 days)"
@@ -132,7 +140,7 @@ class StatsScreen(Screen[None]):
             )
         )
         per_day = {item["date"]: item["reviews"] for item in report["reviews_per_day"]}
-        titles = {deck.deck.id: deck.deck.title for deck in self.app.decks}
+        titles = {deck.deck.id: visible(deck.deck.title) for deck in self.app.decks}
         width = max((len(titles.get(d["id"], d["id"])) for d in report["decks"]), default=10)
         mastery = [
             f"{titles.get(d['id'], d['id']):<{width}}  {mastery_bar(d['mastery'], 20)} {d['mastery']:>4.0%}"
@@ -164,7 +172,9 @@ class StatsScreen(Screen[None]):
         # ticks, in an order that changes from run to run (it passes them through a set).
         step = max(1, len(labels) // 3)
         plot.xticks(positions[::step], labels[::step])
-        plot.yfrequency(3)
+        counts = count_ticks(max(values, default=0))
+        plot.ylim(0, counts[-1])
+        plot.yticks(counts, [str(count) for count in counts])
 
     def action_close(self) -> None:
         self.dismiss()
