@@ -13,6 +13,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from textual.app import App, SystemCommand
@@ -57,6 +58,14 @@ class Launch(NamedTuple):
 def broken_paths(problems: Iterable[Problem]) -> list[str]:
     """The deck files left out: those with an error."""
     return sorted({p.path for p in problems if p.severity == "error"})
+
+
+def screenshot_folder() -> Path:
+    """Where screenshots go: the Downloads folder, as in Textual, or the current one without it."""
+    from platformdirs import user_downloads_path
+
+    downloads = user_downloads_path()
+    return downloads if downloads.is_dir() else Path.cwd()
 
 
 def _now() -> datetime:
@@ -233,13 +242,36 @@ class OtsquizApp(App[int]):
                 screen.refresh_decks()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":  # Textual's says neither where it saved nor why it failed
+                command = command._replace(
+                    help="Save an SVG picture of the screen (the notice says where)",
+                    callback=lambda: self.set_timer(0.1, self.take_screenshot),  # once the palette is gone
+                )
+            yield command
         yield SystemCommand("Study", "Study the chosen decks with spaced repetition", self._palette("study"))
         yield SystemCommand("Drill", "A quick scored quiz on the chosen decks", self._palette("drill"))
         yield SystemCommand("Statistics", "Reviews, streak, retention, forecast", self.action_stats)
         yield SystemCommand("Settings", "Desired retention, new cards per day, theme", self.action_settings)
         yield SystemCommand("Switch profile", "Use or create another profile", self.action_profiles)
         yield SystemCommand("Help", "Every key", self.action_help)
+
+    def take_screenshot(self, folder: Path | None = None) -> Path | None:
+        """Save an SVG of the screen in ``folder`` (see ``screenshot_folder``); a notice says where, or why not."""
+        folder = folder if folder is not None else screenshot_folder()
+        try:
+            path = Path(self.save_screenshot(path=str(folder)))
+        except OSError as error:
+            reason = error.strerror or str(error)
+            self.notify(
+                f"Could not save a screenshot in {visible(folder)}: {visible(reason)}",
+                title="Screenshot",
+                severity="error",
+                markup=False,
+            )
+            return None
+        self.notify(f"Saved to {visible(path.resolve())}", title="Screenshot", markup=False)
+        return path
 
     def _palette(self, mode: str) -> Callable[[], None]:
         def start() -> None:

@@ -7,6 +7,7 @@ checks what the screen shows, where it shows it, or what the store recorded.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -263,3 +264,43 @@ async def test_the_charts_label_counts_as_whole_numbers(make_app: AppFactory) ->
         drawn = Text.from_ansi(screen.query_one("#reviews-chart", PlotextPlot).plt.build()).plain
         assert not re.search(r"\d\.\d", drawn), drawn
         assert re.search(r"^\s*12┤", drawn, re.MULTILINE) and re.search(r"^\s*6┤", drawn, re.MULTILINE), drawn
+
+
+# ---------------------------------------------------------------- the palette's screenshot
+
+
+def screenshot_notes(app: Any) -> list[Any]:
+    return [note for note in app._notifications if note.title == "Screenshot"]
+
+
+async def test_the_palettes_screenshot_says_where_it_was_saved(
+    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    monkeypatch.setattr("otsquiz.tui.app.screenshot_folder", lambda: folder)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(app, "set_timer", lambda delay, callback: callback())  # no waiting on a timer
+        [command] = [c for c in app.get_system_commands(app.screen) if c.title == "Screenshot"]
+        command.callback()
+        await pilot.pause()
+        [saved] = list(folder.iterdir())
+        assert saved.suffix == ".svg" and "<svg" in saved.read_text(encoding="utf-8")
+        [note] = screenshot_notes(app)
+        assert note.severity == "information" and str(saved) in note.message
+
+
+async def test_a_screenshot_that_cannot_be_saved_says_why(make_app: AppFactory, tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("", encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.take_screenshot(not_a_folder) is None
+        await pilot.pause()
+        [note] = screenshot_notes(app)
+        assert note.severity == "error"
+        assert str(not_a_folder) in note.message and "Not a directory" in note.message
+        assert app.is_running
