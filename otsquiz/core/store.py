@@ -56,6 +56,7 @@ from otsquiz.core.scheduling import (
     day_start,
     note_of,
 )
+from otsquiz.core.text import is_printable_name, visible
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -71,6 +72,7 @@ __all__ = [
     "Settings",
     "Store",
     "StoreError",
+    "UnknownProfileError",
 ]
 
 BUSY_TIMEOUT_MS = 5000
@@ -82,6 +84,7 @@ CHECK_BUDGET_SECONDS = 0.0
 """How long ``Store.open`` may spend looking for damaged pages (about 10 MiB here)."""
 CHECKED_SUFFIX = "-checked"
 """Beside the database, ``<name>-checked`` records the file as last found sound."""
+PROFILE_NAME_MAX = 64
 MASTERED_STABILITY_DAYS = 21.0
 """A card counts as mastered once its stability reaches three weeks."""
 
@@ -118,12 +121,22 @@ class StoreError(Exception):
         return Text(f"otsquiz: {self}")
 
 
+class UnknownProfileError(StoreError):
+    """A read-only command named a profile that does not exist (and was not created)."""
+
+    def __init__(self, name: str, known: Sequence[str]) -> None:
+        names = ", ".join(visible(known_name) for known_name in known) or "none yet"
+        super().__init__(f"no profile named '{visible(name)}'; profiles: {names}")
+        self.name = name
+        self.known = list(known)
+
+
 class CorruptDatabaseError(StoreError):
     """The file is not a readable SQLite database; it has been left untouched."""
 
     def __init__(self, path: Path, detail: str) -> None:
         super().__init__(
-            f"The progress database {path} is damaged ({detail}). otsquiz has not"
+            f"The progress database {visible(path)} is damaged ({detail}). otsquiz has not"
             " changed it. Move it somewhere safe (or restore a backup) and otsquiz"
             " will start a fresh one.",
             path,
@@ -136,7 +149,7 @@ class NewerDatabaseError(StoreError):
 
     def __init__(self, path: Path, found: int, known: int) -> None:
         super().__init__(
-            f"The progress database {path} was written by a newer version of"
+            f"The progress database {visible(path)} was written by a newer version of"
             f" otsquiz (schema {found}; this version knows up to {known})."
             " otsquiz has not changed it; upgrade otsquiz to use it.",
             path,
@@ -168,12 +181,12 @@ def _translate(error: sqlite3.Error, path: Path) -> StoreError:
         return CorruptDatabaseError(path, message)
     if "locked" in lowered or "busy" in lowered:
         return StoreError(
-            f"The progress database {path} is busy: another otsquiz has been"
+            f"The progress database {visible(path)} is busy: another otsquiz has been"
             f" writing to it for over {BUSY_TIMEOUT_MS // 1000} seconds. Try again.",
             path,
         )
     if "readonly" in lowered or "read-only" in lowered:
-        return StoreError(f"The progress database {path} is read-only.", path)
+        return StoreError(f"The progress database {visible(path)} is read-only.", path)
     name = getattr(error, "sqlite_errorname", "")
     if name == "SQLITE_FULL" or "full" in lowered or (
         (name.startswith("SQLITE_IOERR") or "disk i/o error" in lowered) and _disk_nearly_full(path)
@@ -181,13 +194,13 @@ def _translate(error: sqlite3.Error, path: Path) -> StoreError:
         # SQLite reports ENOSPC as SQLITE_FULL only from plain writes; growing the WAL
         # index or syncing on a full disk is "disk I/O error": the free space tells.
         return StoreError(
-            f"The disk holding the progress database {path} is full: free some space;"
+            f"The disk holding the progress database {visible(path)} is full: free some space;"
             " nothing was lost (every answer before this one is saved).",
             path,
         )
     if "unable to open" in lowered:
-        return StoreError(f"Cannot open the progress database {path}.", path)
-    return StoreError(f"Progress database error ({message}) in {path}.", path)
+        return StoreError(f"Cannot open the progress database {visible(path)}.", path)
+    return StoreError(f"Progress database error ({message}) in {visible(path)}.", path)
 
 
 # ---------------------------------------------------------------- values
@@ -554,14 +567,14 @@ def _check_header(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as error:
-        raise StoreError(f"Cannot read the progress database {path}: {error}.", path) from error
+        raise StoreError(f"Cannot read the progress database {visible(path)}: {error}.", path) from error
     if size == 0:
         return  # SQLite treats an empty file as a new, empty database
     try:
         with path.open("rb") as file:
             header = file.read(100)
     except OSError as error:
-        raise StoreError(f"Cannot read the progress database {path}: {error}.", path) from error
+        raise StoreError(f"Cannot read the progress database {visible(path)}: {error}.", path) from error
     if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
         raise CorruptDatabaseError(path, "file is not a database")
     page_size = int.from_bytes(header[16:18], "big")
@@ -627,9 +640,9 @@ class Store:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise StoreError(f"Cannot create the folder {path.parent}: {error}.", path) from error
+            raise StoreError(f"Cannot create the folder {visible(path.parent)}: {error}.", path) from error
         if path.is_dir():
-            raise StoreError(f"The progress database {path} is a folder, not a file.", path)
+            raise StoreError(f"The progress database {visible(path)} is a folder, not a file.", path)
         if _file_key(path) not in _OPEN_FILES:
             # (reading the file while this process has it open would drop that connection's locks)
             _check_header(path)
@@ -672,7 +685,7 @@ class Store:
                 ).fetchall()
                 if foreign:
                     raise StoreError(
-                        f"{self.path} is an SQLite database, but not otsquiz's"
+                        f"{visible(self.path)} is an SQLite database, but not otsquiz's"
                         " (it holds other tables); otsquiz has not changed it.",
                         self.path,
                     )
@@ -828,14 +841,26 @@ class Store:
 
     # -- profiles
 
-    def profile(self, name: str = "default") -> Profile:
-        """The profile called ``name``, created if it does not exist."""
+    def profile(self, name: str = "default", *, create: bool = True) -> Profile:
+        """The profile called ``name``, created if it does not exist.
+
+        With ``create=False`` (read-only commands) an unknown name raises
+        ``UnknownProfileError``, naming the profiles there are. A new name must
+        be 1 to 64 printable characters.
+        """
         name = name.strip()
-        if not name or len(name) > 64:
-            raise StoreError("A profile name must be 1 to 64 characters long.")
         found = self._profile_where("name = ?", name)
         if found is not None:
             return found
+        if not create:
+            known = [row[0] for row in self._read("SELECT name FROM profiles ORDER BY id")]
+            raise UnknownProfileError(name, known)
+        if not name or len(name) > PROFILE_NAME_MAX:
+            raise StoreError(f"A profile name must be 1 to {PROFILE_NAME_MAX} characters long.")
+        if not is_printable_name(name):
+            raise StoreError(
+                f"A profile name must be printable characters only, not '{visible(name)}'."
+            )
         with self._write() as conn:
             conn.execute(
                 "INSERT OR IGNORE INTO profiles (name, created, settings) VALUES (?, ?, ?)",

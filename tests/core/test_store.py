@@ -27,6 +27,7 @@ from otsquiz.core.store import (
     Settings,
     Store,
     StoreError,
+    UnknownProfileError,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -355,6 +356,48 @@ def test_profile_is_created_once(store: Store) -> None:
     assert store.profile("default").id == first.id
     store.profile("Aigerim")
     assert [profile.name for profile in store.profiles()] == ["Aigerim", "default"]
+
+
+def test_a_read_only_lookup_never_creates_a_profile(store: Store) -> None:
+    store.profile("default")
+    store.profile("ayse")
+    assert store.profile("ayse", create=False).name == "ayse"
+    with pytest.raises(UnknownProfileError) as raised:
+        store.profile("typoo", create=False)
+    assert str(raised.value) == "no profile named 'typoo'; profiles: default, ayse"
+    assert isinstance(raised.value, StoreError)
+    assert [profile.name for profile in store.profiles()] == ["ayse", "default"]
+
+
+def test_a_read_only_lookup_in_a_database_without_profiles(store: Store) -> None:
+    with pytest.raises(UnknownProfileError, match="no profile named 'default'; profiles: none yet"):
+        store.profile(create=False)
+    assert store.profiles() == []
+
+
+@pytest.mark.parametrize("name", ["\x1b]52;c;aGk=\x07", "class\n2", "a\u202eb", "   ", "x" * 65])
+def test_a_new_profile_name_must_be_printable_and_short(store: Store, name: str) -> None:
+    with pytest.raises(StoreError) as raised:
+        store.profile(name)
+    message = str(raised.value)
+    assert "profile name must" in message
+    assert message.isprintable()  # the name is spelled out, never sent to the terminal raw
+    assert store.profiles() == []
+
+
+def test_profile_names_at_the_limits(store: Store) -> None:
+    assert store.profile("x" * 64).name == "x" * 64
+    assert store.profile("  Ayşe Öğretmen ").name == "Ayşe Öğretmen"  # trimmed; any script is fine
+
+
+def test_stored_names_are_shown_spelled_out(store: Store) -> None:
+    # as an older otsquiz may have stored it
+    store.connection.execute(
+        "INSERT INTO profiles (name, created, settings) VALUES (?, 0, '{}')", ("evil\x1b[2J",)
+    )
+    with pytest.raises(UnknownProfileError) as raised:
+        store.profile("nobody\x1bc", create=False)
+    assert str(raised.value) == "no profile named 'nobody\\x1bc'; profiles: evil\\x1b[2J"
 
 
 def test_settings_round_trip_and_keep_unknown_keys(store: Store) -> None:
