@@ -90,9 +90,12 @@ def load_file_bytes(data: bytes, path: str, *, use_cache: bool = True) -> LoadRe
             return LoadResult(path, deck, [p.at(path) for p in problems])
     from otsquiz.core import loader  # Pydantic and the TOML parser, only on a cache miss
 
-    result = loader.load_bytes(data, path)
-    if use_cache:
-        deck_cache.write(data, result.deck, result.problems)
+    try:
+        result = loader.load_bytes(data, path)
+        if use_cache:
+            deck_cache.write(data, result.deck, result.problems)
+    except MemoryError:  # the loader turns its own into a problem; this is for what follows it
+        return LoadResult(path, None, [_problem(path, loader.TOO_LARGE)])
     return result
 
 

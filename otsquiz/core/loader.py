@@ -10,28 +10,40 @@ comes here only when the cache of compiled decks has no entry.
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 try:  # the compiled tomli parses 3-4x faster than the standard library's tomllib
     import tomli as toml
 except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is the fallback
     import tomllib as toml
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from otsquiz.core.cards import Deck as CompiledDeck
 from otsquiz.core.library import LoadResult
-from otsquiz.core.limits import MAX_CARDS, MAX_FILE_BYTES
-from otsquiz.core.models import CARD_MODELS, CARD_TYPES, Deck, cross_card_issues
-from otsquiz.core.problems import Problem, key_name
-from otsquiz.core.toml_positions import Positions, locate
+from otsquiz.core.limits import MAX_CARDS, MAX_FILE_BYTES, MAX_PROBLEMS
+from otsquiz.core.models import CARD_MODELS, CARD_TYPES, Card, Deck, cross_card_issues
+from otsquiz.core.problems import Problem, Severity, key_name
+from otsquiz.core.text import visible
+from otsquiz.core.toml_positions import locate
 
 DECK_SUFFIX = ".toml"
 
 
 def load_bytes(data: bytes, path: str = "<deck>") -> LoadResult:
     """Parse and validate the bytes of a deck file."""
+    try:
+        return _load_bytes(data, path)
+    except MemoryError:
+        return _fail(path, TOO_LARGE)
+
+
+TOO_LARGE = "the deck is too large to check: there is not enough memory"
+
+
+def _load_bytes(data: bytes, path: str) -> LoadResult:
     if len(data) > MAX_FILE_BYTES:
         return _fail(path, f"a deck may be at most {MAX_FILE_BYTES:,} bytes")
     try:
@@ -62,67 +74,141 @@ def load_text(text: str, path: str = "<deck>") -> LoadResult:
     return validate_document(document, text, path)
 
 
+class _Issue(NamedTuple):
+    """A problem before it is placed: ``at`` is the path whose key or value it points at."""
+
+    where: Literal["key", "value"]
+    at: tuple[str | int, ...]
+    loc: tuple[str | int, ...]  # the key named when the position is unknown
+    message: str
+    severity: Severity = "error"
+
+
+# Far more keys than any table of the format has: such a table is reported as one problem,
+# not one per unknown key (a hostile card of millions of keys would cost gigabytes).
+_MAX_KEYS = 64
+_CARD = TypeAdapter(Card)
+
+
 def validate_document(document: dict[str, Any], text: str, path: str) -> LoadResult:
     cards = document.get("cards")
     if isinstance(cards, list) and len(cards) > MAX_CARDS:
-        where = locate(text).key(("cards",))
-        return LoadResult(
-            path,
-            None,
-            [_at(path, where, ("cards",), f"{len(cards):,} cards; a deck may have at most {MAX_CARDS:,}")],
+        message = f"{len(cards):,} cards; a deck may have at most {MAX_CARDS:,}"
+        return LoadResult(path, None, _place(text, path, [_Issue("key", ("cards",), ("cards",), message)]))
+    deck, issues = _validate(document)
+    if deck is None:
+        return LoadResult(path, None, _dedupe(_place(text, path, issues)))
+    return LoadResult(path, deck, _warnings(deck, text, path))
+
+
+def _validate(document: dict[str, Any]) -> tuple[CompiledDeck | None, list[_Issue]]:
+    """The compiled deck, or at most about ``MAX_PROBLEMS`` issues that keep it from loading.
+
+    Cards are validated one by one, so that checking stops once there are enough
+    problems to show: the cost of a hostile deck is bounded, not one error per value.
+    """
+    issues: list[_Issue] = []
+    cards = document.get("cards")
+    header = {**document, "cards": []} if isinstance(cards, list) else document
+    too_many = _too_many_keys(document, ()) or _too_many_keys(document.get("deck"), ("deck",))
+    sources = document.get("deck", {}).get("sources") if isinstance(document.get("deck"), dict) else None
+    if not too_many and isinstance(sources, list):
+        too_many = next(
+            filter(None, (_too_many_keys(s, ("deck", "sources", i)) for i, s in enumerate(sources))), None
         )
-    try:
-        deck = Deck.model_validate(document).compile()
-    except ValidationError as error:
-        positions = locate(text)
-        found = [_problem(path, positions, detail) for detail in error.errors()]
-        found += [
-            _at(path, positions.value(loc), loc, message) for loc, message in cross_card_issues(document)
-        ]
-        return LoadResult(path, None, _dedupe(found))
-    warnings = _warnings(deck, text, path)
-    return LoadResult(path, deck, warnings)
+    model: Deck | None = None
+    if too_many:
+        issues.append(too_many)
+    else:
+        try:
+            model = Deck.model_validate(header)
+        except ValidationError as error:
+            issues += [_issue(detail) for detail in _details(error)]
+    valid_cards = []
+    for index, card in enumerate(cards if isinstance(cards, list) else []):
+        if len(issues) >= MAX_PROBLEMS:
+            break
+        bulky = _too_many_keys(card, ("cards", index))
+        if bulky:
+            issues.append(bulky)
+            continue
+        try:
+            valid_cards.append(_CARD.validate_python(card))
+        except ValidationError as error:
+            issues += [_issue(detail, ("cards", index)) for detail in _details(error)]
+    for loc, message in cross_card_issues(document):
+        if len(issues) >= MAX_PROBLEMS:
+            break
+        issues.append(_Issue("value", loc, loc, message))
+    if issues or model is None:
+        return None, issues
+    return model.model_copy(update={"cards": valid_cards}).compile(), []
+
+
+def _details(error: ValidationError) -> list[Any]:
+    return error.errors(include_url=False, include_input=False)  # type: ignore[return-value]
+
+
+def _too_many_keys(table: object, loc: tuple[str | int, ...]) -> _Issue | None:
+    if not isinstance(table, dict) or len(table) <= _MAX_KEYS:
+        return None
+    allowed = set(_allowed_keys(loc))
+    unknown = [key for key in itertools.islice(table, _MAX_KEYS * 2) if key not in allowed][:3]
+    examples = ", ".join(f"'{visible(key)}'" for key in unknown)
+    what = "this card" if loc[:1] == ("cards",) else "this table"
+    message = f"{what} has {len(table):,} keys, far more than the format knows (unknown keys: {examples}, ...)"
+    return _Issue("key", loc, loc, message)
+
+
+def _place(text: str, path: str, issues: list[_Issue]) -> list[Problem]:
+    """The problems of ``issues`` at their lines and columns, finding only those positions."""
+    shown = issues[:MAX_PROBLEMS]
+    positions = locate(text, {issue.at for issue in shown})
+    problems = []
+    for issue in shown:
+        where = positions.key(issue.at) if issue.where == "key" else positions.value(issue.at)
+        problems.append(_at(path, where, issue.loc, issue.message, issue.severity))
+    if len(issues) >= MAX_PROBLEMS:
+        problems.append(
+            Problem(path, None, None, "error", f"checking stopped after {MAX_PROBLEMS:,} problems; fix these first")
+        )
+    return problems
 
 
 def _warnings(deck: CompiledDeck, text: str, path: str) -> list[Problem]:
-    missing = [index for index, card in enumerate(deck.cards) if card.id is None]
+    missing = [index for index, card_id in enumerate(deck.card(i).id for i in range(len(deck))) if card_id is None]
     if not missing:
         return []
-    positions = locate(text)
-    return [
-        _at(
-            path,
-            positions.key(("cards", index)),
-            ("cards", index),
-            "card has no id: its progress is keyed on a hash of its content and is lost "
-            "when the card is edited (`otsquiz fix` writes ids in)",
-            severity="warning",
-        )
-        for index in missing
-    ]
+    message = (
+        "card has no id: its progress is keyed on a hash of its content and is lost "
+        "when the card is edited (`otsquiz fix` writes ids in)"
+    )
+    shown = missing[:MAX_PROBLEMS]
+    issues = [_Issue("key", ("cards", index), ("cards", index), message, "warning") for index in shown]
+    problems = _place(text, path, issues)[: len(shown)]
+    if len(missing) > len(shown):
+        more = f"{len(missing) - len(shown):,} more cards have no id (`otsquiz fix` writes ids in)"
+        problems.append(Problem(path, None, None, "warning", more, "cards"))
+    return problems
 
 
-def _problem(path: str, positions: Positions, detail: Any) -> Problem:
-    loc = _clean_loc(detail["loc"], detail.get("ctx"))
+def _issue(detail: Any, prefix: tuple[str | int, ...] = ()) -> _Issue:
+    loc = _clean_loc((*prefix, *detail["loc"]), detail.get("ctx"))
     kind = detail["type"]
     ctx = detail.get("ctx") or {}
     if kind == "missing":
-        return _at(path, positions.key(loc[:-1]), loc, f"missing required key '{loc[-1]}'")
+        return _Issue("key", loc[:-1], loc, f"missing required key '{visible(loc[-1])}'")
     if kind == "extra_forbidden":
-        return _at(path, positions.key(loc), loc, _unknown_key(loc))
+        return _Issue("key", loc, loc, _unknown_key(loc))
     if kind == "union_tag_not_found":
-        return _at(path, positions.key(loc), loc, "missing required key 'type'")
+        return _Issue("key", loc, loc, "missing required key 'type'")
     if kind == "union_tag_invalid":
         given = ctx.get("tag", "")
         close = difflib.get_close_matches(str(given), CARD_TYPES, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return _at(
-            path,
-            positions.value((*loc, "type")),
-            (*loc, "type"),
-            f"unknown card type '{given}'{hint}; the types are {', '.join(CARD_TYPES)}",
-        )
-    return _at(path, positions.value(loc), loc, _message(kind, detail, loc))
+        message = f"unknown card type '{visible(given)}'{hint}; the types are {', '.join(CARD_TYPES)}"
+        return _Issue("value", (*loc, "type"), (*loc, "type"), message)
+    return _Issue("value", loc, loc, _message(kind, detail, loc))
 
 
 # Pydantic adds the name of a union member to the location of its errors;
@@ -146,7 +232,7 @@ def _unknown_key(loc: tuple[str | int, ...]) -> str:
     allowed = _allowed_keys(loc[:-1])
     close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"unknown key '{loc[-1]}'{hint}"
+    return f"unknown key '{visible(loc[-1])}'{hint}"
 
 
 def _allowed_keys(parent: tuple[str | int, ...]) -> list[str]:
@@ -235,4 +321,5 @@ def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
         if key not in seen:
             seen.add(key)
             unique.append(problem)
-    return sorted(unique, key=lambda p: (p.line or 0, p.column or 0))
+    # In the order of the file; "checking stopped" (no position, no key) last.
+    return sorted(unique, key=lambda p: (p.line is None and p.key is None, p.line or 0, p.column or 0))

@@ -63,6 +63,10 @@ CardId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,127}$"
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_plain_text)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2_000)]
 Language = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
+# A list the format does not bound stops at its first bad item (fail_fast): a hostile deck
+# of millions of bad tags costs one error, not millions. The schema is unchanged.
+Tags = Annotated[list[Tag], Field(fail_fast=True)]
+Texts = Annotated[list[NonEmptyText], Field(fail_fast=True)]
 
 
 def _located(kind: str, message: str, *loc: str | int) -> PydanticCustomError:
@@ -111,12 +115,12 @@ class DeckInfo(_Strict):
     title: NonEmptyText
     description: Text = ""
     language: Language = Field("en", description="BCP 47 tag; answer matching follows its case rules.")
-    tags: list[Tag] = []
-    authors: list[NonEmptyText] = []
+    tags: Tags = []
+    authors: Texts = []
     strict_diacritics: StrictBool = Field(
         False, description="When true, a missing diacritic makes a typed answer wrong."
     )
-    sources: list[Source] = []
+    sources: Annotated[list[Source], Field(fail_fast=True)] = []
 
     @model_validator(mode="after")
     def _unique_sources(self) -> DeckInfo:
@@ -140,7 +144,7 @@ class _Card(_Strict):
     source: Annotated[str, StringConstraints(max_length=2_000)] = Field(
         "", description="The id of one of the deck's sources, or a URL."
     )
-    tags: list[Tag] = []
+    tags: Tags = []
 
 
 class BasicCard(_Card):
@@ -160,7 +164,7 @@ class TypedCard(_Card):
     type: Literal["typed"]
     prompt: NonEmptyText
     answer: NonEmptyText
-    accept: list[NonEmptyText] = Field([], description="Other answers that count as correct.")
+    accept: Texts = Field([], description="Other answers that count as correct.")
     strict: StrictBool = Field(False, description="Turn off typo and diacritic tolerance.")
 
 
@@ -228,7 +232,7 @@ class ClozeCard(_Card):
 
     type: Literal["cloze"]
     text: NonEmptyText
-    accept: dict[NonEmptyText, list[NonEmptyText]] = Field(
+    accept: dict[NonEmptyText, Texts] = Field(
         {}, description="Other correct answers, keyed by the gap's answer."
     )
 

@@ -9,14 +9,17 @@ and never needs to decode a value.
 
 from __future__ import annotations
 
+import re
 import tomllib
-from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 Path = tuple[str | int, ...]
 
-_BARE_KEY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
-_SCALAR_END = frozenset(",]}#\n\r")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]*")
+_SCALAR = re.compile(r"[^,\]}#\n\r]*")
+_BLANK = re.compile(r"[ \t]*")
+_BLANK_LINES = re.compile(r"[ \t\r\n]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,35 +53,61 @@ def _nearest(table: dict[Path, Position], path: Path) -> Position | None:
     return None
 
 
+class _Done(Exception):
+    """Every position asked for is found: the rest of the text need not be read."""
+
+
 class _Scanner:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, wanted: Iterable[Path] | None = None) -> None:
         self.text = text
         self.pos = 0
-        self.line_starts = [0]
-        for index, char in enumerate(text):
-            if char == "\n":
-                self.line_starts.append(index + 1)
+        # Lines are counted as the scan moves forward, never indexed: a 32 MiB deck of
+        # short lines would otherwise cost a list of millions of offsets.
+        self.counted = 0  # the offset up to which lines are counted
+        self.line = 1
+        self.line_start = 0
         self.result = Positions()
         self.array_counts: dict[Path, int] = {}
+        # Only the paths asked for, and their ancestors (the fallback of ``key``), are kept.
+        self.keep: set[Path] | None = None
+        self.remaining: set[Path] = set()
+        if wanted is not None:
+            self.remaining = set(wanted)
+            self.keep = {path[:end] for path in self.remaining for end in range(1, len(path) + 1)}
 
     def position(self, offset: int) -> Position:
-        line = bisect_right(self.line_starts, offset)
-        return Position(line, offset - self.line_starts[line - 1] + 1)
+        text = self.text
+        if offset >= self.counted:
+            lines = text.count("\n", self.counted, offset)
+            if lines:
+                self.line += lines
+                self.line_start = text.rfind("\n", self.counted, offset) + 1
+            self.counted = offset
+            return Position(self.line, offset - self.line_start + 1)
+        line = text.count("\n", 0, offset) + 1  # never happens in a forward scan
+        return Position(line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+
+    def record(self, table: dict[Path, Position], path: Path, offset: int, done: bool = True) -> None:
+        if self.keep is not None and path not in self.keep:
+            return
+        table[path] = self.position(offset)
+        if done and self.keep is not None:
+            self.remaining.discard(path)
+            if not self.remaining:
+                raise _Done
 
     def peek(self, count: int = 1) -> str:
         return self.text[self.pos : self.pos + count]
 
     def skip_blank(self, newlines: bool) -> None:
         text = self.text
-        while self.pos < len(text):
-            char = text[self.pos]
-            if char in " \t" or (newlines and char in "\r\n"):
-                self.pos += 1
-            elif char == "#":
-                end = text.find("\n", self.pos)
-                self.pos = len(text) if end < 0 else end
-            else:
+        blank = _BLANK_LINES if newlines else _BLANK
+        while True:
+            self.pos = blank.match(text, self.pos).end()  # type: ignore[union-attr]
+            if not text.startswith("#", self.pos):
                 return
+            end = text.find("\n", self.pos)
+            self.pos = len(text) if end < 0 else end
 
     def scan(self) -> Positions:
         table: Path = ()
@@ -95,15 +124,19 @@ class _Scanner:
                 index = self.array_counts.get(path, 0)
                 self.array_counts[path] = index + 1
                 table = (*path, index)
-                self.result.keys[table] = self.position(start)
-                self.result.values[table] = self.position(start)
-                end = text.find("\n", self.pos)
-                self.result.headers[table] = len(text) if end < 0 else end + 1
+                if path not in self.result.keys:  # the array itself is where its first table is
+                    self.record(self.result.keys, path, start)
+                if self.keep is None or table in self.keep:
+                    end = text.find("\n", self.pos)
+                    self.result.headers[table] = len(text) if end < 0 else end + 1
+                self.record(self.result.keys, table, start, done=False)
+                self.record(self.result.values, table, start)
             elif text[self.pos] == "[":
                 self.pos += 1
                 table = self.resolve(self.dotted_key())
                 self.pos = text.index("]", self.pos) + 1
-                self.result.keys.setdefault(table, self.position(start))
+                if table not in self.result.keys:
+                    self.record(self.result.keys, table, start)
             else:
                 self.key_value(table)
 
@@ -141,21 +174,20 @@ class _Scanner:
             self.pos = end + 1
             return key
         start = self.pos
-        while self.pos < len(text) and text[self.pos] in _BARE_KEY:
-            self.pos += 1
+        self.pos = _BARE_KEY.match(text, start).end()  # type: ignore[union-attr]
         return text[start : self.pos]
 
     def key_value(self, table: Path) -> None:
         start = self.pos
         path = (*table, *self.dotted_key())
-        self.result.keys[path] = self.position(start)
+        self.record(self.result.keys, path, start, done=False)
         self.skip_blank(newlines=False)
         self.pos += 1  # '='
         self.skip_blank(newlines=False)
         self.value(path)
 
     def value(self, path: Path) -> None:
-        self.result.values[path] = self.position(self.pos)
+        self.record(self.result.values, path, self.pos)
         char = self.peek()
         if char == "[":
             self.array(path)
@@ -164,9 +196,7 @@ class _Scanner:
         elif char in "\"'":
             self.pos = self.string_end(self.pos)
         else:
-            text = self.text
-            while self.pos < len(text) and text[self.pos] not in _SCALAR_END:
-                self.pos += 1
+            self.pos = _SCALAR.match(self.text, self.pos).end()  # type: ignore[union-attr]
 
     def array(self, path: Path) -> None:
         self.pos += 1
@@ -181,7 +211,7 @@ class _Scanner:
                 self.pos += 1
                 continue
             element = (*path, index)
-            self.result.keys[element] = self.position(self.pos)
+            self.record(self.result.keys, element, self.pos, done=False)
             self.value(element)
             index += 1
 
@@ -230,15 +260,22 @@ def _escaped(text: str, offset: int) -> bool:
     return backslashes % 2 == 1
 
 
-def locate(text: str) -> Positions:
-    """Positions of every key and value in ``text``, a document that parses as TOML.
+def locate(text: str, wanted: Iterable[Path] | None = None) -> Positions:
+    """Positions of the keys and values in ``text``, a document that parses as TOML.
+
+    With ``wanted``, only the positions of those paths (and of their ancestors,
+    which ``Positions.key`` falls back on) are kept, and the scan stops as soon
+    as each has been found: placing one error in a 32 MiB deck costs at most
+    one read of the text, and memory for only what was asked.
 
     On text it cannot follow (it never should, after a successful parse) it
     returns what it found so far: a missing position is shown as none, never
     as a made-up one.
     """
-    scanner = _Scanner(text)
+    scanner = _Scanner(text, wanted)
     try:
         return scanner.scan()
-    except (ValueError, IndexError, tomllib.TOMLDecodeError):
+    except _Done:
+        return scanner.result
+    except (ValueError, IndexError, RecursionError, tomllib.TOMLDecodeError):
         return scanner.result

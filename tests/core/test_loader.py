@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from otsquiz.core import loader
 from otsquiz.core.library import load_deck, load_decks
 from otsquiz.core.limits import MAX_FILE_BYTES
 from otsquiz.core.loader import load_bytes, load_text
+from otsquiz.core.toml_positions import Position, locate
 from tests.conftest import DATA
 
 # file -> (line, column, severity, words the message must contain)
@@ -135,3 +137,62 @@ def test_problems_come_from_the_cache_with_the_current_path(tmp_path: Path) -> N
 def test_bytes_loader_reports_position_of_invalid_utf8() -> None:
     result = load_bytes(b"format = 1\n# caf\xc3\n")
     assert (result.problems[0].line, result.problems[0].column) == (2, 6)
+
+
+HEAD = 'format = 1\n[deck]\nid = "h1"\ntitle = "H"\n'
+
+
+def test_too_many_array_tables_are_rejected_at_the_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = load_text(HEAD + "[[cards]]\n" * 200_001, "big.toml")
+    [problem] = result.problems
+    assert "200,001 cards; a deck may have at most 200,000" in problem.message
+    assert (problem.line, problem.column) == (5, 1)
+
+
+def test_placing_one_error_reads_only_up_to_it() -> None:
+    # The scanner stops at the key it was asked for: what follows it is never read.
+    text = "format = 1\ncards = [{}]\n" + "x = [" * 100_000
+    positions = locate(text, [("cards",)])
+    assert positions.key(("cards",)) == Position(2, 1)
+    assert list(positions.keys) == [("cards",)]
+
+
+def test_checking_stops_after_enough_problems(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "MAX_PROBLEMS", 10)
+    result = load_text(HEAD + '[[cards]]\ntype = "basic"\n' * 50, "many.toml")
+    assert len(result.problems) == 11
+    assert [p.line for p in result.problems[:2]] == [5, 5]  # cards[0] lacks a prompt and an answer
+    assert result.problems[-1].message == "checking stopped after 10 problems; fix these first"
+
+
+def test_a_card_of_thousands_of_keys_is_one_problem() -> None:
+    keys = "".join(f"k{index} = 1\n" for index in range(5_000))
+    result = load_text(HEAD + '[[cards]]\ntype = "basic"\nprompt = "p"\nanswer = "a"\n' + keys, "keys.toml")
+    [problem] = result.problems
+    assert "this card has 5,003 keys" in problem.message and "'k0'" in problem.message
+    assert (problem.line, problem.column) == (5, 1)
+
+
+@pytest.mark.parametrize("field", ["tags", "accept"])
+def test_a_list_of_thousands_of_bad_items_is_one_problem(field: str) -> None:
+    items = "1, " * 5_000
+    text = HEAD + f'[[cards]]\ntype = "typed"\nprompt = "p"\nanswer = "a"\n{field} = [{items}]\n'
+    [problem] = load_text(text, "list.toml").problems
+    assert problem.message == "expected text in quotes"
+    assert (problem.line, problem.column) == (9, len(field) + 5)
+
+
+def test_thousands_of_sources_missing_keys_are_the_problems_of_the_first() -> None:
+    text = 'format = 1\n[deck]\nid = "h1"\ntitle = "H"\nsources = [' + "{}, " * 5_000 + "]\n"
+    problems = load_text(text, "sources.toml").problems
+    assert [p.message for p in problems] == ["missing required key 'id'", "missing required key 'title'"]
+
+
+def test_running_out_of_memory_is_a_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    def exhausted(text: str) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(loader.toml, "loads", exhausted)
+    result = load_bytes(b'format = 1\n[deck]\nid = "m1"\ntitle = "M"\n', "m.toml")
+    [problem] = result.problems
+    assert result.deck is None and "too large to check" in problem.message
