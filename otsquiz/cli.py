@@ -12,9 +12,9 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from otsquiz import __version__, startup
 from otsquiz.core.cards import CARD_TYPES
@@ -28,38 +28,76 @@ class UsageError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     startup.begin()
+    guard = startup.Guard()
+    stopped = False
     try:
+        if guard.stdout_closed:
+            _error("standard output is closed; nothing was done (redirect it to a file or /dev/null)")
+            return EXIT_USAGE
         parser = _parser()
         args = parser.parse_args(argv)
+        args.guard = guard
         handler = getattr(args, "handler", None) or _cmd_home
+        if handler in (_cmd_home, _cmd_decks):
+            _ensure_user_decks_dir()
         return handler(args)
     except UsageError as error:
-        print(f"otsquiz: {error}", file=sys.stderr)
+        _error(str(error))
         return EXIT_USAGE
-    except CommandError as error:
-        print(f"otsquiz: {error}", file=sys.stderr)
+    except (CommandError, startup.OutputError) as error:
+        _error(str(error))
         return EXIT_PROBLEMS
-    except KeyboardInterrupt:
+    except startup.Signalled as signalled:
+        stopped = True
+        _error(f"stopped by {signalled.name}; every answer given is saved")
+        return signalled.exit_code
+    except KeyboardInterrupt:  # a SIGINT before the handlers were set, or in the app
+        stopped = True
         return 130
-    except BrokenPipeError:
-        # `otsquiz decks | head`: the reader left; that's not an error of ours.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
+    except OSError as error:  # the last line of defence: a file or stream that failed
+        _error(f"{error.strerror or error}" + (f": {error.filename}" if error.filename else ""))
+        return EXIT_PROBLEMS
     finally:
+        guard.finish(stopped)
         startup.done()
+
+
+def _error(message: str) -> None:
+    """``otsquiz: message`` on stderr, with anything from outside in it made harmless."""
+    print(f"otsquiz: {_visible_lines(message)}", file=sys.stderr)
+
+
+def _visible_lines(text: str) -> str:
+    from otsquiz.core.text import visible
+
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
+def _ensure_user_decks_dir() -> None:
+    """The folder the README names for the user's own decks exists once otsquiz has run."""
+    from otsquiz.core.paths import user_decks_dir
+
+    with suppress(OSError):  # a read-only data folder: the decks shipped with otsquiz still work
+        user_decks_dir().mkdir(parents=True, exist_ok=True)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # The message quotes what was typed (an unknown choice, a bad number): shown harmless.
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {_visible_lines(message)}\n")
 
 
 def _parser() -> argparse.ArgumentParser:
     # --profile works on every command, before or after its name.
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--profile",
         default=argparse.SUPPRESS,
         metavar="NAME",
         help="whose progress to use (created on first use; default: 'default')",
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="otsquiz",
         description="Study decks of facts in the terminal, with spaced repetition.",
         parents=[common],
@@ -166,71 +204,106 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_fix(args: argparse.Namespace) -> int:
-    from otsquiz.core.authoring import fix_ids
+    from otsquiz.core.authoring import fix_ids, replace_file
     from otsquiz.core.library import find_deck_files
     from otsquiz.core.loader import toml
+    from otsquiz.core.text import visible
 
     changed = 0
     failed = False
     for path in find_deck_files(_existing(args.paths)):
+        shown = visible(path)
         try:
             raw = path.read_bytes()
             bom = raw.startswith(b"\xef\xbb\xbf")
             text = raw.decode("utf-8-sig")
             result = fix_ids(text)
         except (OSError, UnicodeDecodeError, toml.TOMLDecodeError) as error:
+            detail = error.strerror or error if isinstance(error, OSError) else error
             print(
-                f"{path}: error: cannot fix this file ({error}); run `otsquiz validate` first",
+                f"{shown}: error: cannot fix this file ({_visible_lines(str(detail))}); "
+                "run `otsquiz validate` first",
                 file=sys.stderr,
             )
             failed = True
             continue
         for reason in result.skipped:
-            print(f"{path}: warning: {reason}")
+            print(f"{shown}: warning: {visible(reason)}")
         if not result.fixes:
             continue
         changed += 1
-        for fix in result.fixes:
-            verb = "would add" if args.check else "added"
-            print(f'{path}:{fix.line}:1: {verb} id = "{fix.card_id}" to cards[{fix.card_index}]')
         if not args.check:
             data = result.text.encode()
-            _write_atomically(path, b"\xef\xbb\xbf" + data if bom else data)
+            try:
+                replace_file(path, b"\xef\xbb\xbf" + data if bom else data)
+            except OSError as error:
+                print(
+                    f"{shown}: error: cannot write the ids in ({error.strerror or error}); the file is unchanged",
+                    file=sys.stderr,
+                )
+                failed = True
+                continue
+        for fix in result.fixes:
+            verb = "would add" if args.check else "added"
+            print(f'{shown}:{fix.line}:1: {verb} id = "{visible(fix.card_id)}" to cards[{fix.card_index}]')
     if args.check and changed:
         return EXIT_PROBLEMS
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.otsquiz-tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-
-
 def _cmd_new(args: argparse.Namespace) -> int:
-    from otsquiz.core.authoring import slugify, starter_deck
-    from otsquiz.core.paths import bundled_decks_dir
+    from otsquiz.core.authoring import create_file, slugify, starter_deck
+    from otsquiz.core.text import visible
 
     path = Path(args.path)
     if path.suffix != ".toml":
         path = path.with_suffix(".toml")
-    if path.exists():
+    if path.exists() or path.is_symlink():
         raise UsageError(f"{path} exists already; choose another name")
     deck_id = slugify(path.stem, max_length=64)
     if len(deck_id) < 2:
         deck_id = "my-deck"
     title = path.stem.replace("-", " ").replace("_", " ").strip().capitalize() or "My deck"
-    schema = (bundled_decks_dir() / SCHEMA_FILE).as_posix()
+    # The schema goes beside the deck and the deck points at it relatively, so that the
+    # pair still works when the virtual environment is rebuilt or the folder is shared.
+    schema_path = path.parent / SCHEMA_FILE
+    schema = schema_text()
+    wrote_schema = False
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "x", encoding="utf-8") as file:
-            file.write(starter_deck(deck_id, title, path.name, schema))
-    except OSError as error:
-        print(f"otsquiz: cannot write {path}: {error.strerror or error}", file=sys.stderr)
+        if not path.parent.is_dir():  # mkdir says "exists" when a file is in the way
+            path.parent.mkdir(parents=True)
+        if not schema_path.exists() and not schema_path.is_symlink():
+            create_file(schema_path, schema.encode())
+            wrote_schema = True
+        elif not _same_text(schema_path, schema):
+            _error(
+                f"{schema_path} is not the schema of this otsquiz; it is left as it is "
+                f"(`otsquiz schema > {schema_path}` brings it up to date)"
+            )
+        deck = starter_deck(deck_id, title, path.name, f"./{SCHEMA_FILE}")
+        create_file(path, deck.encode())
+    except FileExistsError as error:
+        if str(path) in (error.filename, error.filename2):  # the deck appeared meanwhile
+            raise UsageError(f"{path} exists already; choose another name") from None
+        _error(f"cannot write {path}: {error.strerror or error}")
         return EXIT_PROBLEMS
-    print(f"Wrote {path}: a starter deck with one card of each type.")
-    print(f"Edit it, then check it with: otsquiz validate {path}")
+    except OSError as error:
+        if wrote_schema:
+            schema_path.unlink(missing_ok=True)
+        _error(f"cannot write {path}: {error.strerror or error}")
+        return EXIT_PROBLEMS
+    print(f"Wrote {visible(path)}: a starter deck with one card of each type.")
+    if wrote_schema:
+        print(f"Wrote {visible(schema_path)}: the deck format, for completion and checking in your editor.")
+    print(f"Edit it, then check it with: otsquiz validate {visible(path)}")
     return EXIT_OK
+
+
+def _same_text(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 SCHEMA_FILE = "otsquiz-deck.schema.json"
@@ -282,12 +355,40 @@ def _cmd_decks(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _interactive() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()
+def _use_app(args: argparse.Namespace) -> bool:
+    """Whether to open the full-screen app rather than the plain mode; decided from explicit signals.
+
+    A Textual driver named in the environment (textual-serve and textual-web run the
+    app over pipes and set TEXTUAL_DRIVER) means the app; ``--plain``, no terminal at
+    all, a terminal on one side only, or ``TERM=dumb`` mean the plain mode, with a note
+    on stderr unless there is no terminal at all (a script, a pipe).
+    """
+    if getattr(args, "plain", False):
+        return False
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return True
+    stdin_tty, stdout_tty = _is_tty(sys.stdin), _is_tty(sys.stdout)
+    if not stdin_tty and not stdout_tty:
+        return False
+    if not (stdin_tty and stdout_tty):
+        side = "input" if not stdin_tty else "output"
+        _error(f"standard {side} is not a terminal: using the plain mode (--plain)")
+        return False
+    if os.environ.get("TERM", "") == "dumb":
+        _error("TERM=dumb cannot show the full-screen app: using the plain mode (--plain)")
+        return False
+    return True
+
+
+def _is_tty(stream: Any) -> bool:
+    try:
+        return stream is not None and bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def _cmd_home(args: argparse.Namespace) -> int:
-    if not _interactive():
+    if not _use_app(args):
         # No terminal to draw in (a pipe, a script): say what there is to study instead.
         args.paths = []
         code = _cmd_decks(args)
@@ -299,7 +400,16 @@ def _cmd_home(args: argparse.Namespace) -> int:
     results = load_decks(_deck_sources([]))
     decks = [result.deck for result in results if result.ok and result.deck is not None]
     problems = [problem for result in results if not result.ok for problem in result.problems]
+    _hand_over_to_app(args)
     return run_app(Launch(_profile_name(args), decks, problems))
+
+
+def _hand_over_to_app(args: argparse.Namespace) -> None:
+    """The app handles its own keys, signals and terminal: give it the real ones."""
+    guard = getattr(args, "guard", None)
+    if guard is not None:
+        guard.release_signals()
+        guard.release_streams()
 
 
 # ---------------------------------------------------------------- studying
@@ -343,10 +453,7 @@ def _collection(selectors: Sequence[str]) -> list[Any]:
     broken = [result for result in results if not result.ok]
     for result in broken:
         errors = [p for p in result.problems if p.severity == "error"]
-        print(
-            f"otsquiz: skipping {result.path} ({len(errors)} problem(s); see `otsquiz validate {result.path}`)",
-            file=sys.stderr,
-        )
+        _error(f"skipping {result.path} ({len(errors)} problem(s); see `otsquiz validate {result.path}`)")
     decks = [result.deck for result in results if result.ok and result.deck is not None]
     if ids:
         known = {deck.deck.id for deck in decks}
@@ -373,7 +480,7 @@ def _run_session(args: argparse.Namespace, mode: str) -> int:
     from otsquiz.core.session import Session
 
     decks = _collection(args.decks)
-    if not args.plain and _interactive():
+    if _use_app(args):
         from otsquiz.tui.app import Launch, SessionRequest, run_app  # deferred: only the app needs Textual
 
         request = SessionRequest(
@@ -385,7 +492,10 @@ def _run_session(args: argparse.Namespace, mode: str) -> int:
             feedback=not getattr(args, "no_feedback", False),
             timer=getattr(args, "timer", None),
         )
+        _hand_over_to_app(args)
         return run_app(Launch(_profile_name(args), decks, start=request))
+    if sys.stdin is None or getattr(getattr(args, "guard", None), "stdin_closed", False):
+        raise UsageError("standard input is closed: the plain mode reads the answers from it")
     from otsquiz.plain import PlainRunner
 
     with _open_store() as store:
@@ -401,7 +511,10 @@ def _run_session(args: argparse.Namespace, mode: str) -> int:
             feedback=not getattr(args, "no_feedback", False),
         )
         startup.done()
-        PlainRunner(session).run()
+        try:
+            PlainRunner(session).run()
+        except OSError as error:  # stdin is a folder, or its terminal went away
+            raise CommandError(f"cannot read the answers: {error.strerror or error}") from None
     return EXIT_OK
 
 
@@ -420,15 +533,38 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     with _open_store() as store:
         profile = store.profile(_profile_name(args))
         report = store.stats(profile.id, {deck.deck.id: deck.keys for deck in decks})
+    _name_counts(report, {deck.deck.id: len(deck.cards) for deck in decks})
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+        print(_json_text(report))
         return EXIT_OK
     print(format_stats(report))
     return EXIT_OK
 
 
+def _name_counts(report: dict[str, Any], cards: dict[str, int]) -> None:
+    """Each deck's ``cards`` (entries in its file) and ``questions`` (what is asked), as `decks` names them.
+
+    The store counts questions (a cloze gap or a reverse is one each) and calls them cards.
+    """
+    for entry in report["decks"]:
+        if "questions" not in entry:
+            entry["questions"] = entry.get("cards", 0)
+        entry["cards"] = cards.get(entry["id"], entry["questions"])
+
+
+def _json_text(value: object) -> str:
+    """JSON with every control character escaped, C1 and bidi ones too, so a terminal shows it as it is."""
+    from otsquiz.core.text import UNSAFE
+
+    text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    # json.dumps escapes C0 controls in strings itself; the line breaks left are the indentation's.
+    return UNSAFE.sub(lambda m: m.group() if m.group() == "\n" else f"\\u{ord(m.group()):04x}", text)
+
+
 def format_stats(report: dict[str, Any]) -> str:
-    lines = [f"Profile: {report['profile']}    reviews: {report['reviews_total']}"]
+    from otsquiz.core.text import visible
+
+    lines = [f"Profile: {visible(report['profile'])}    reviews: {report['reviews_total']}"]
     streak = report.get("streak") or {}
     if streak:
         lines.append(f"Study streak: {streak.get('current', 0)} day(s), longest {streak.get('longest', 0)}")
@@ -436,9 +572,17 @@ def format_stats(report: dict[str, Any]) -> str:
     if retention is not None:
         lines.append(f"True retention (30 days): {retention:.0%}")
     lines.append("")
-    header = ("DECK", "CARDS", "REVIEWED", "DUE", "MASTERED")
+    # REVIEWED, DUE and MASTERED count questions, as the schedule does.
+    header = ("DECK", "CARDS", "QUESTIONS", "REVIEWED", "DUE", "MASTERED")
     rows = [
-        (d["id"], str(d["cards"]), str(d["reviewed"]), str(d["due"]), f"{d.get('mastery', 0):.0%}")
+        (
+            visible(d["id"]),
+            str(d["cards"]),
+            str(d.get("questions", d["cards"])),
+            str(d["reviewed"]),
+            str(d["due"]),
+            f"{d.get('mastery', 0):.0%}",
+        )
         for d in report["decks"]
     ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
@@ -447,7 +591,7 @@ def format_stats(report: dict[str, Any]) -> str:
     leeches = report.get("leeches") or []
     if leeches:
         lines.append("")
-        lines.append(f"Leeches ({len(leeches)}): cards forgotten 8 times or more")
+        lines.append(f"Leeches ({len(leeches)}): questions forgotten 8 times or more")
         for leech in leeches:
-            lines.append(f"  {leech['deck']}/{leech['card']}")
+            lines.append(f"  {visible(leech['deck'])}/{visible(leech['card'])}")
     return "\n".join(lines)

@@ -157,7 +157,7 @@ def test_decks_lists_bundled_user_and_given_decks(otsquiz_home: Path) -> None:
     result = run("decks", str(DATA / "empty.toml"))
     assert result.returncode == 0
     lines = result.stdout.splitlines()
-    assert lines[0].split()[:4] == ["ID", "TITLE", "CARDS", "TYPES"]
+    assert lines[0].split()[:5] == ["ID", "TITLE", "CARDS", "QUESTIONS", "TYPES"]
     assert any(line.startswith("ots-founding ") for line in lines)
     assert any(line.startswith("with-bom ") and "typed" in line for line in lines)
     assert any("1 error" in line and "empty.toml" in line for line in lines)

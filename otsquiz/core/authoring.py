@@ -1,14 +1,21 @@
-"""Tools for deck authors: writing missing card ids in, and a starter deck.
+"""Tools for deck authors: writing missing card ids in, a starter deck, and writing files safely.
 
 ``fix_ids`` edits the text of a deck the way an author would: it inserts one
 ``id = "..."`` line under each ``[[cards]]`` header that lacks one and leaves
 every other byte (comments, order, layout, line endings) as it was.
+
+``replace_file`` and ``create_file`` write so that an interruption (a signal, a
+full disk, a crash) leaves the old file or the new one, never half of one.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import tempfile
 import unicodedata
+from contextlib import suppress
 from dataclasses import dataclass
 
 from otsquiz.core.loader import toml
@@ -208,3 +215,79 @@ source = "ots-site"
 def starter_deck(deck_id: str, title: str, filename: str, schema: str) -> str:
     """The starter deck; ``schema`` is where editors find the JSON Schema (a path or URL)."""
     return STARTER_DECK.format(deck_id=deck_id, title=title, filename=filename, schema=schema)
+
+
+# ---------------------------------------------------------------- writing files
+
+
+def replace_file(path: str | os.PathLike[str], data: bytes) -> None:
+    """Put ``data`` in the file at ``path`` atomically, keeping its mode; OSError if it cannot.
+
+    A symlink is followed: its target gets the new text and the link stays a link.
+    The text goes to a temporary file beside the target, synced, then renamed over
+    it, so a reader sees the old file or the new one; on failure the old one is
+    untouched and the temporary file is gone.
+    """
+    target = os.path.realpath(path)
+    mode = stat.S_IMODE(os.stat(target).st_mode)
+    temporary = _write_temporary(target, data, mode)
+    try:
+        os.replace(temporary, target)
+    except BaseException:
+        _remove(temporary)
+        raise
+    _sync_folder(os.path.dirname(target))
+
+
+def create_file(path: str | os.PathLike[str], data: bytes) -> None:
+    """Create the file ``path`` holding ``data``, whole or not at all; FileExistsError if it exists."""
+    target = os.fspath(path)
+    temporary = _write_temporary(target, data, 0o666 & ~_umask())
+    try:
+        os.link(temporary, target)  # unlike a rename, never replaces a file that appeared meanwhile
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: create it in place
+        with open(target, "xb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+    finally:
+        _remove(temporary)
+    _sync_folder(os.path.dirname(os.path.abspath(target)))
+
+
+def _write_temporary(target: str, data: bytes, mode: int) -> str:
+    folder, name = os.path.split(target)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".otsquiz-tmp", dir=folder or ".")
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            os.fchmod(file.fileno(), mode)
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+    except BaseException:
+        _remove(temporary)
+        raise
+    return temporary
+
+
+def _remove(path: str) -> None:
+    with suppress(OSError):
+        os.unlink(path)
+
+
+def _sync_folder(folder: str) -> None:
+    """Make the rename itself durable; some file systems cannot, and lose nothing by it."""
+    with suppress(OSError):
+        descriptor = os.open(folder or ".", os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
