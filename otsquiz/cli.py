@@ -30,6 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     startup.begin()
     guard = startup.Guard()
     stopped = False
+    handler = None
     try:
         if guard.stdout_closed:
             _error("standard output is closed; nothing was done (redirect it to a file or /dev/null)")
@@ -49,7 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PROBLEMS
     except startup.Signalled as signalled:
         stopped = True
-        _error(f"stopped by {signalled.name}; every answer given is saved")
+        saved = "; every answer given is saved" if handler in (_cmd_study, _cmd_drill) else ""
+        _error(f"stopped by {signalled.name}{saved}")
         return signalled.exit_code
     except KeyboardInterrupt:  # a SIGINT before the handlers were set, or in the app
         stopped = True
