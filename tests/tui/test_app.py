@@ -180,7 +180,7 @@ async def test_the_same_seed_shows_the_same_options(make_app: AppFactory) -> Non
             options = app.screen.query_one("#choice-answer", OptionList)
             orders.append([str(options.get_option_at_index(i).prompt) for i in range(options.option_count)])
             assert screen.session is not None and screen.session.current is not None
-            assert orders[-1][0].startswith("1. ")
+            assert orders[-1][0].startswith("> 1. ")  # the first option is highlighted: marked
     assert orders[0] == orders[1]
 
 
@@ -776,7 +776,7 @@ async def test_deck_text_that_looks_like_markup_is_shown_literally(make_app: App
         assert shown(app, "#question") == MARKUP
         assert str(screen.query_one("#question", Static).content) == MARKUP
         options = screen.query_one("#choice-answer", OptionList)
-        prompts = {str(options.get_option_at_index(i).prompt)[3:] for i in range(options.option_count)}
+        prompts = {str(options.get_option_at_index(i).prompt)[5:] for i in range(options.option_count)}
         assert prompts == {"[b]yes[/b]", "[link=https://example.com]no[/link]", "[/]"}
         await pilot.press("h")
         assert shown(app, "#hint") == "Hint: [dim]look[/dim]"

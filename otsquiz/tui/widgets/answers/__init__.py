@@ -40,6 +40,15 @@ class Answered(Message):
         self.response = response
 
 
+def pending_response(widget: Widget) -> Any | None:
+    """What the learner has entered in ``widget`` but not sent (typed, chosen, moved), or None.
+
+    When a drill's time runs out, this is the answer judged.
+    """
+    pending = getattr(widget, "pending", None)
+    return pending() if callable(pending) else None
+
+
 def answer_widget(question: Question) -> Widget:
     """The widget that takes an answer to ``question``."""
     module, name = _WIDGETS[question.kind]

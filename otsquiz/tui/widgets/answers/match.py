@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import OptionList
-from textual.widgets.option_list import Option
 
 from otsquiz.core.session import Question
-from otsquiz.tui.text import plain
 from otsquiz.tui.widgets.answers import Answered
 from otsquiz.tui.widgets.answers.choice import numbered
+from otsquiz.tui.widgets.answers.marked import MarkedList
+
+LETTERS = "ABCDEFGHIJ"
 
 
 class MatchAnswer(Horizontal):
     """Match cards: pick a left item, then its right item; pairs stay visible.
 
     Choosing a left item again changes its pair; when every left item has
-    one, the answer is checked.
+    one, the answer is checked. The left item waiting for its pair reads
+    ``→ ?``: what is chosen is in the text, not only in the colour.
     """
 
     def __init__(self, question: Question) -> None:
@@ -28,45 +32,57 @@ class MatchAnswer(Horizontal):
         self.current: int | None = None
 
     def compose(self) -> ComposeResult:
-        yield OptionList(*self._lefts(), id="match-left")
-        yield OptionList(*numbered(self.question.options), id="match-right")
+        yield MarkedList(self._lefts(), id="match-left")
+        yield MarkedList(numbered(self.question.options), id="match-right")
 
-    def _lefts(self) -> list[Option]:
-        options = []
-        letters = "ABCDEFGHIJ"
+    def _lefts(self) -> list[str]:
+        rows = []
         for index, left in enumerate(self.question.lefts):
             right = self.pairs.get(index)
-            paired = f"  →  {self.question.options[right]}" if right is not None else ""
-            options.append(Option(plain(f"{letters[index]}. {left}{paired}")))
-        return options
+            if index == self.current:
+                paired = "  →  ?"
+            elif right is not None:
+                paired = f"  →  {self.question.options[right]}"
+            else:
+                paired = ""
+            rows.append(f"{LETTERS[index]}. {left}{paired}")
+        return rows
+
+    def _show_pairs(self) -> None:
+        self.query_one("#match-left", MarkedList).set_rows(self._lefts())
 
     def on_mount(self) -> None:
-        self.query_one("#match-left", OptionList).focus()
+        self.query_one("#match-left", MarkedList).focus()
 
     @on(OptionList.OptionSelected, "#match-left")
     def left_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.current = event.option_index
-        self.query_one("#match-right", OptionList).focus()
+        self._show_pairs()
+        self.query_one("#match-right", MarkedList).focus()
 
     @on(OptionList.OptionSelected, "#match-right")
     def right_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if self.current is None:
-            self.query_one("#match-left", OptionList).focus()
+            self.query_one("#match-left", MarkedList).focus()
             return
         # A right item belongs to one left item at a time.
         for left, right in list(self.pairs.items()):
             if right == event.option_index:
                 del self.pairs[left]
         self.pairs[self.current] = event.option_index
-        left_list = self.query_one("#match-left", OptionList)
-        left_list.clear_options()
-        left_list.add_options(self._lefts())
         self.current = None
+        self._show_pairs()
         if len(self.pairs) == len(self.question.lefts):
             self.post_message(Answered([self.pairs[i] for i in range(len(self.question.lefts))]))
             return
-        unpaired = next(i for i in range(len(self.question.lefts)) if i not in self.pairs)
-        left_list.highlighted = unpaired
+        left_list = self.query_one("#match-left", MarkedList)
+        left_list.highlighted = next(i for i in range(len(self.question.lefts)) if i not in self.pairs)
         left_list.focus()
+
+    def pending(self) -> Any | None:
+        """The pairs made so far (None for a left item without one), once there is any."""
+        if not self.pairs:
+            return None
+        return [self.pairs.get(index) for index in range(len(self.question.lefts))]

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.binding import Binding
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
 
 from otsquiz.core.session import Question
-from otsquiz.tui.text import plain
 from otsquiz.tui.widgets.answers import Answered
+from otsquiz.tui.widgets.answers.marked import MarkedList
 
 
-class OrderAnswer(OptionList):
+class OrderAnswer(MarkedList):
     """Order cards: move the highlighted item with shift+up/down (or k/j), enter submits."""
 
     BINDINGS = [
@@ -23,13 +23,11 @@ class OrderAnswer(OptionList):
     def __init__(self, question: Question) -> None:
         self.question = question
         self.order = list(range(len(question.options)))  # option indexes, top to bottom
-        super().__init__(*self._item_rows(), classes="answer", id="order-answer")
+        self.moved = False
+        super().__init__(self._item_rows(), classes="answer", id="order-answer")
 
-    def _item_rows(self) -> list[Option]:
-        return [
-            Option(plain(f"{place}. {self.question.options[index]}"))
-            for place, index in enumerate(self.order, start=1)
-        ]
+    def _item_rows(self) -> list[str]:
+        return [f"{place}. {self.question.options[index]}" for place, index in enumerate(self.order, start=1)]
 
     def on_mount(self) -> None:
         self.highlighted = 0
@@ -43,9 +41,13 @@ class OrderAnswer(OptionList):
         if not 0 <= target < len(self.order):
             return
         self.order[current], self.order[target] = self.order[target], self.order[current]
-        self.clear_options()
-        self.add_options(self._item_rows())
+        self.moved = True
         self.highlighted = target
+        self.set_rows(self._item_rows())
 
     def action_submit(self) -> None:
         self.post_message(Answered(list(self.order)))
+
+    def pending(self) -> Any | None:
+        """The order as it stands, once the learner has moved anything."""
+        return list(self.order) if self.moved else None

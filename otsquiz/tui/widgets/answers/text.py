@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -39,3 +41,8 @@ class TextAnswer(Vertical):
                 self.notify("Please type a number, in digits (like 2009 or 1.5).", severity="warning")
                 return
         self.post_message(Answered(event.value))
+
+    def pending(self) -> Any | None:
+        """What is typed in the box but not sent, if anything."""
+        value = self.query_one(Input).value
+        return value if value.strip() else None
