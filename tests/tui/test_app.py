@@ -369,7 +369,7 @@ async def test_the_drill_timer_gives_the_question_up(make_app: AppFactory) -> No
         await pilot.pause()
         assert timer_shown(app) == "⏱ 0s"
         assert screen.outcome is not None and not screen.outcome.correct
-        assert shown(app, "#verdict") == "✗ Not quite"
+        assert shown(app, "#verdict") == "Time's up · ✗ Not quite"
         [record] = history(app, "only-truefalse", "hungary")
         assert (record.mode, record.answer, record.verdict) == ("drill", "(no answer)", "wrong")
         assert screen._timer is None
@@ -378,7 +378,8 @@ async def test_the_drill_timer_gives_the_question_up(make_app: AppFactory) -> No
         assert len(history(app, "only-truefalse", "hungary")) == 1
 
 
-async def test_the_drill_timer_stands_still_while_help_is_open(make_app: AppFactory) -> None:
+async def test_the_drill_timer_runs_on_while_help_is_open(make_app: AppFactory) -> None:
+    """Help is no way to stop the clock: time that runs out under it is judged at once."""
     app = make_app([type_deck("truefalse")], start=drill(["only-truefalse"], timer=30))
     async with app.run_test(size=SIZE) as pilot:
         screen = await quiz(pilot)
@@ -386,9 +387,16 @@ async def test_the_drill_timer_stands_still_while_help_is_open(make_app: AppFact
         assert timer is not None and timer._active.is_set()
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        assert not timer._active.is_set()
+        assert timer._active.is_set()
+        timer.pause()  # from here on the test moves the clock
+        screen.remaining_seconds = 1
+        screen._tick()
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        [record] = history(app, "only-truefalse", "hungary")
+        assert (record.answer, record.verdict) == ("(no answer)", "wrong")
         await pilot.press("escape")
-        assert app.screen is screen and timer._active.is_set()
+        assert app.screen is screen and shown(app, "#verdict") == "Time's up · ✗ Not quite"
 
 
 async def test_a_study_session_has_no_timer(make_app: AppFactory) -> None:

@@ -8,20 +8,26 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
 from otsquiz.core.session import Question
 from otsquiz.tui.app import OtsquizApp
+from otsquiz.tui.screens.help import HelpScreen
 from otsquiz.tui.screens.quiz import QuizScreen
 from tests.tui.conftest import (
     CARDS,
     AppFactory,
     drill,
     make_deck,
+    press_answer,
     settle,
+    study,
     type_deck,
+    typing,
 )
 
 SIZE = (100, 34)
@@ -75,6 +81,173 @@ async def run_out_of_time(pilot: Pilot[Any], screen: QuizScreen) -> None:
 def hold_the_clock(screen: QuizScreen) -> None:
     assert screen._timer is not None
     screen._timer.pause()  # from here on only the test moves the clock
+
+
+# ---------------------------------------------------------------- no feedback
+
+
+def three_cards() -> Any:
+    return make_deck("three", [CARDS["truefalse"], CARDS["choice"], CARDS["number"]], "Three cards")
+
+
+async def screens_after_the_first_answer(make_app: AppFactory, right: bool) -> list[str]:
+    """Screenshots of a no-feedback drill: the verdict on the first answer, then the next question."""
+    app = make_app([three_cards()], start=drill(["three"], count=3, feedback=False))
+    shots = []
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await quiz(pilot)
+        await press_answer(pilot, current(screen), right, keystrokes=False)
+        await pilot.pause()
+        assert screen.outcome is not None and screen.outcome.correct is right
+        shots.append(app.export_screenshot())
+        await pilot.press("o")  # nothing to overrule: the verdict is not known
+        await pilot.pause()
+        assert not screen.outcome.overruled and not app._notifications
+        shots.append(app.export_screenshot())
+        await pilot.press("enter")
+        await pilot.pause()
+        shots.append(app.export_screenshot())
+        status = shown(app, "#status")
+        assert "score" not in status and "streak" not in status
+    return shots
+
+
+async def test_a_no_feedback_drill_shows_the_same_screen_whatever_the_verdict(make_app: AppFactory) -> None:
+    right = await screens_after_the_first_answer(make_app, right=True)
+    wrong = await screens_after_the_first_answer(make_app, right=False)
+    assert right == wrong
+
+
+async def test_a_no_feedback_verdict_says_only_that_the_answer_was_recorded(make_app: AppFactory) -> None:
+    app = make_app([three_cards()], start=drill(["three"], count=3, feedback=False))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await quiz(pilot)
+        await press_answer(pilot, current(screen), False, keystrokes=False)
+        await pilot.pause()
+        assert shown(app, "#verdict") == "Answer recorded. Press enter for the next question."
+        assert "o Overrule" not in await footer_keys(pilot)
+        assert not rows_with(app, "Not quite") and not rows_with(app, "Answer:")
+
+
+# ---------------------------------------------------------------- the drill timer
+
+
+@pytest.mark.parametrize(
+    ("typed", "verdict", "recorded"),
+    [
+        ("1991", "Time's up · ✗ Not quite", "1991"),
+        ("2009", "Time's up · ✓ Correct", "2009"),
+        ("", "Time's up · ✗ Not quite", "(no answer)"),
+    ],
+    ids=["wrong", "right", "nothing"],
+)
+async def test_when_time_runs_out_what_is_typed_is_judged(
+    make_app: AppFactory, typed: str, verdict: str, recorded: str
+) -> None:
+    app = make_app([type_deck("number")], start=drill(["only-number"], timer=5))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await quiz(pilot)
+        hold_the_clock(screen)
+        await pilot.press(*typing(typed))  # typed, never sent
+        await run_out_of_time(pilot, screen)
+        assert shown(app, "#verdict") == verdict
+        [record] = records(app, "only-number", "founded")
+        assert record.answer == recorded
+        if recorded != "2009":
+            assert f"You answered: {recorded}" in shown(app, "#details")
+
+
+@pytest.mark.parametrize("kind", ["multi", "order", "match"])
+async def test_when_time_runs_out_what_is_chosen_is_judged(make_app: AppFactory, kind: str) -> None:
+    app = make_app([type_deck(kind)], start=drill([f"only-{kind}"], timer=5))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await quiz(pilot)
+        hold_the_clock(screen)
+        question = current(screen)
+        options, lefts = question.options, question.lefts
+        if kind == "multi":
+            await pilot.press("space")  # the first option, chosen but not checked
+            expected = options[0]
+        elif kind == "order":
+            await pilot.press("shift+down")  # the first item moved down one place
+            expected = " → ".join([options[1], options[0], *options[2:]])
+        else:
+            await pilot.press("enter", "enter")  # the first left item paired with the first right one
+            expected = "; ".join([f"{lefts[0]} → {options[0]}", *(f"{left} → ?" for left in lefts[1:])])
+        await pilot.pause()
+        assert screen.outcome is None
+        await run_out_of_time(pilot, screen)
+        assert shown(app, "#verdict").startswith("Time's up · ")
+        [record] = records(app, f"only-{kind}", CARDS[kind]["id"])
+        assert record.answer == expected
+
+
+async def test_an_untouched_order_card_is_not_answered_when_time_runs_out(make_app: AppFactory) -> None:
+    app = make_app([type_deck("order")], start=drill(["only-order"], timer=5))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await quiz(pilot)
+        hold_the_clock(screen)
+        await run_out_of_time(pilot, screen)
+        [record] = records(app, "only-order", "joined")
+        assert record.answer == "(no answer)"
+
+
+@pytest.mark.parametrize("cover", ["help", "palette"])
+async def test_help_and_the_palette_do_not_stop_the_drill_clock(make_app: AppFactory, cover: str) -> None:
+    app = make_app([type_deck("typed")], start=drill(["only-typed"], timer=30))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await quiz(pilot)
+        timer = screen._timer
+        assert timer is not None
+        await pilot.press(*typing("Ist"))
+        await pilot.press("f1" if cover == "help" else "ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen if cover == "help" else CommandPalette)
+        assert timer._active.is_set()  # the clock runs on
+        hold_the_clock(screen)
+        await run_out_of_time(pilot, screen)  # time runs out under the cover: judged at once
+        [record] = records(app, "only-typed", "secretariat")
+        assert record.answer == "Ist"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert shown(app, "#verdict") == "Time's up · ✗ Not quite"
+
+
+# ---------------------------------------------------------------- small terminals
+
+LONG_CARD = dict(
+    CARDS["typed"],
+    prompt="After long talks among the founding members about where it should sit, " * 3
+    + "in which city was the secretariat of the organization set up?",
+    explanation="The secretariat was set up in Istanbul in 2010, after the founding members " * 4
+    + "agreed on it.",
+)
+
+
+@pytest.mark.parametrize("feedback", [True, False], ids=["feedback", "no-feedback"])
+@pytest.mark.parametrize("size", [(40, 12), (80, 24)], ids=["40x12", "80x24"])
+async def test_the_verdict_and_the_keys_are_on_screen_on_a_small_terminal(
+    make_app: AppFactory, size: tuple[int, int], feedback: bool
+) -> None:
+    app = make_app([make_deck("long", [LONG_CARD])], start=drill(["long"], feedback=feedback))
+    async with app.run_test(size=size) as pilot:
+        screen = await quiz(pilot)
+        await press_answer(pilot, current(screen), False, keystrokes=False)
+        await pilot.pause()
+        await pilot.pause()  # and the details scrolled into view
+        footer = screen.query_one(Footer)
+        for selector in ("#verdict", "#keys"):
+            region = screen.query_one(selector).region
+            assert region.area and screen.region.contains_region(region), (selector, region)
+            assert region.bottom <= footer.region.y, (selector, region, footer.region)
+        verdict = "✗ Not quite" if feedback else "Answer recorded."
+        assert rows_with(app, verdict)
+        assert rows_with(app, "enter: next · u: undo")
+        if feedback:
+            assert rows_with(app, "Answer: Istanbul")
+        if feedback and size == (80, 24):
+            assert rows_with(app, "Source: Organization of Turkic States")
 
 
 # ---------------------------------------------------------------- shown by shape, not colour
@@ -158,3 +331,54 @@ async def test_number_keys_toggle_the_options_of_a_multi_card(make_app: AppFacto
         await pilot.press("enter")
         await pilot.pause()
         assert shown(app, "#verdict") == "✓ Correct"
+
+
+# ---------------------------------------------------------------- the footer
+
+
+async def test_while_typing_the_footer_offers_the_keys_that_work_while_typing(make_app: AppFactory) -> None:
+    app = make_app([type_deck("typed")], start=study(["only-typed"]))
+    async with app.run_test(size=SIZE) as pilot:
+        await quiz(pilot)
+        keys = await footer_keys(pilot)
+        assert {"^t Hint", "^n Don't know", "f1 Help", "esc End session"} <= set(keys)
+        assert not [key for key in keys if key.startswith(("h ", "x ", "u ", "? "))]
+        await pilot.press(*typing("hux?"))  # they type
+        assert app.screen.query_one("#text-answer").value == "hux?"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        keys = await footer_keys(pilot)
+        assert {"o Overrule", "u Undo", "? Help"} <= set(keys)
+        assert not [key for key in keys if "Hint" in key or "Don't know" in key]
+
+
+async def test_on_a_choice_card_the_footer_offers_the_letter_keys(make_app: AppFactory) -> None:
+    app = make_app([type_deck("choice")], start=study(["only-choice"]))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await quiz(pilot)
+        keys = await footer_keys(pilot)
+        assert {"h Hint", "x Don't know", "? Help"} <= set(keys)
+        assert not [key for key in keys if key.startswith(("^t", "^n", "u ", "o "))]
+        await pilot.press("x")
+        await pilot.pause()
+        assert screen.outcome is not None and screen.outcome.given == "(no answer)"
+
+
+# ---------------------------------------------------------------- progress
+
+
+async def test_a_drill_says_which_question_of_how_many(make_app: AppFactory) -> None:
+    app = make_app([three_cards()], start=drill(["three"], count=3))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await quiz(pilot)
+        assert "question 1 of 3" in shown(app, "#status")
+        await press_answer(pilot, current(screen), False, keystrokes=False)
+        await pilot.pause()
+        assert "question 1 of 3" in shown(app, "#status")  # the verdict is still on question 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "question 2 of 3" in shown(app, "#status")
+        await press_answer(pilot, current(screen), True, keystrokes=False)
+        await pilot.press("u")
+        await pilot.pause()
+        assert "question 2 of 3" in shown(app, "#status")

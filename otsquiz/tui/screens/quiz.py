@@ -7,23 +7,26 @@ quitting at any moment loses nothing that was answered.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.keys import key_to_character
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from otsquiz.core.scheduling import Grade
 from otsquiz.core.session import Outcome, Question, Session, SessionError
+from otsquiz.core.text import visible
 from otsquiz.tui.app import OtsquizApp, SessionRequest
 from otsquiz.tui.text import plain
-from otsquiz.tui.widgets.answers import Answered, answer_widget
+from otsquiz.tui.widgets.answers import Answered, answer_widget, pending_response
 
 if TYPE_CHECKING:
     from otsquiz.tui.widgets.answers.self_rated import SelfRated
@@ -58,13 +61,21 @@ def interval_text(delta: timedelta) -> str:
     return f"{days / 365:.1f}".removesuffix(".0") + "y"
 
 
-PROGRESS_WIDTH = 24
+def progress_text(session: Session, answering: bool) -> str:
+    """Where the learner is, in words that do not grow as they answer.
 
-
-def progress_bar(done: int, total: int, width: int = PROGRESS_WIDTH) -> str:
-    """Done and left as a bar of block characters, with the count: ``██████░░░░ 3/5``."""
-    filled = round(width * done / total) if total else width
-    return "█" * filled + "░" * (width - filled) + f" {done}/{total}"
+    A drill asks a fixed number of questions: "question 3 of 10". A study
+    session brings learning cards back, so it says what is left of each kind:
+    "12 new · 3 learning · 5 review".
+    """
+    if session.mode == "drill":
+        number = min(session.done + (1 if answering else 0), session.total)
+        return f"question {max(number, 1)} of {session.total}"
+    by_state = getattr(session, "remaining_by_state", None)
+    if by_state is None:  # until Session.remaining_by_state lands
+        return f"{session.remaining} left"
+    left = by_state()
+    return f"{left.new} new · {left.learning} learning · {left.review} review"
 
 
 class QuizScreen(Screen[None]):
@@ -78,6 +89,7 @@ class QuizScreen(Screen[None]):
     }
 
     #quiz {
+        height: 1fr;
         padding: 1 2;
     }
 
@@ -130,8 +142,20 @@ class QuizScreen(Screen[None]):
         margin: 0 0 1 0;
     }
 
+    /* The verdict and the keys sit below the scrolling question: always in view. */
+    #verdict-bar {
+        height: auto;
+        max-height: 50%;
+    }
+
     #verdict {
         text-style: bold;
+        padding: 0 2;
+        height: auto;
+    }
+
+    #keys {
+        color: $text-muted;
         padding: 0 2;
         height: auto;
     }
@@ -158,12 +182,15 @@ class QuizScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "finish", "End session"),
         # h and x are letters an answer is typed with: ctrl+t and ctrl+n work while typing too.
-        Binding("h,ctrl+t", "hint", "Hint", key_display="h ^t"),
+        # The footer shows one key per action, the first that works now (see active_bindings).
+        Binding("h", "hint", "Hint"),
+        Binding("ctrl+t", "hint", "Hint", key_display="^t"),
         Binding("space", "reveal_or_next", "Show / next", show=False),
         Binding("enter", "next", "Next", show=False),
         Binding("o", "overrule", "Overrule"),
         Binding("u", "undo", "Undo"),
-        Binding("x,ctrl+n", "give_up", "Don't know", show=False),
+        Binding("x", "give_up", "Don't know"),
+        Binding("ctrl+n", "give_up", "Don't know", key_display="^n"),
         *[Binding(str(grade), f"rate({grade})", show=False) for grade in range(1, 5)],
     ]
 
@@ -176,7 +203,9 @@ class QuizScreen(Screen[None]):
         self.remaining_seconds = 0
         self._timer: Timer | None = None
         self._timer_text = ""  # "⏱ 12s" in a timed drill; it stays on screen with the verdict
+        self._timed_out = False  # the verdict on screen came from the timer
         self._outcomes: list[Outcome] = []
+        self._lines: dict[str, Static] = {}  # the hint, details, verdict and keys lines, once mounted
 
     def compose(self) -> ComposeResult:
         # The session starts here so that the first question is part of the screen
@@ -190,7 +219,7 @@ class QuizScreen(Screen[None]):
             with Vertical(id="answer-area"):
                 if question is not None:
                     yield self._answer_widget(question)
-            # The hint, the verdict and the details are mounted when first needed.
+            # The hint, the details and the verdict bar are mounted when first needed.
 
     def _start_session(self) -> Session:
         app = self.app
@@ -236,11 +265,13 @@ class QuizScreen(Screen[None]):
             return
         self.query_one("#card-meta", Static).update(self._meta_text(question))
         self.query_one("#question", Static).update(plain(question.text))
-        for shown in self.query("#hint, #verdict, #details"):
+        for shown in self.query("#hint, #verdict-bar, #verdict, #details"):
             shown.add_class("hidden")
+        self._timed_out = False
         area = self.query_one("#answer-area", Vertical)
         area.remove_children()
         area.mount(self._answer_widget(question))
+        self.query_one("#quiz", VerticalScroll).scroll_home(animate=False)
         self._start_timer()
         self._update_status()
         self.refresh_bindings()
@@ -268,19 +299,19 @@ class QuizScreen(Screen[None]):
         self.query_one("#status", Static).update(self._status_text())
 
     def _status_text(self) -> Content:
-        """The status line: the progress bar, the score and streak, and the drill timer if any."""
+        """The status line: the drill timer if any, the progress, the score and streak, the profile.
+
+        Without feedback (``--no-feedback``) nothing here depends on a verdict: no score, no streak.
+        """
         session = self.session
         assert session is not None
-        done, left = session.done, session.remaining
-        profile = self.app.profile.name
-        score = f"score {session.score}/{done} · streak {session.streak} · {left} left · {profile}"
-        parts: list[str | tuple[str, str]] = [
-            (progress_bar(done, done + left), "$success"),
-            " ",
-            (score, "$text-accent"),
-        ]
+        parts: list[str | tuple[str, str]] = []
         if self._timer_text:
-            parts += [" ", (self._timer_text, "bold $warning")]
+            parts += [(self._timer_text, "bold $warning"), " · "]
+        parts.append((progress_text(session, answering=self.outcome is None), "$success"))
+        if session.feedback:
+            parts += [" · ", (f"score {session.score}/{session.done} · streak {session.streak}", "$text-accent")]
+        parts += [" · ", visible(self.app.profile.name)]
         return Content.assemble(*parts)  # pieces are text, never markup
 
     def show_outcome(self, outcome: Outcome) -> None:
@@ -291,31 +322,48 @@ class QuizScreen(Screen[None]):
         verdict = self._feedback("verdict")
         details = self._feedback("details")
         verdict.remove_class("hidden", "right", "wrong", "rated")
+        self.query_one("#verdict-bar").remove_class("hidden")
         session = self.session
         assert session is not None
+        time_up = "Time's up · " if self._timed_out else ""
         if not session.feedback:
-            verdict.update("Answer recorded. Press enter for the next question.")
+            # The same words and look whatever the verdict: it is told at the end.
+            verdict.update(f"{time_up}Answer recorded. Press enter for the next question.")
             verdict.add_class("rated")
             details.add_class("hidden")
         else:
-            verdict.update(plain(_verdict_text(outcome)))
+            verdict.update(plain(time_up + _verdict_text(outcome)))
             verdict.add_class(
                 "rated" if outcome.question.kind == "self" else ("right" if outcome.correct else "wrong")
             )
             details.update(plain(self._details(outcome)))
             details.remove_class("hidden")
+            # On a small screen the details start below the question: scroll them into view.
+            quiz = self.query_one("#quiz", VerticalScroll)
+            self.call_after_refresh(quiz.scroll_to_widget, details, animate=False)
+        overrule = " · o: overrule" if session.feedback and outcome.question.kind != "self" else ""
+        self._feedback("keys").update(f"enter: next · u: undo{overrule}")
         self._update_status()
         self.refresh_bindings()
 
     def _feedback(self, name: str) -> Static:
-        """The #hint, #verdict or #details line, mounted the first time it is needed."""
-        found = self.query(f"#{name}")
-        if found:
-            return found.first(Static)
-        widget = Static("", id=name)
+        """The #hint, #details, #verdict or #keys line, mounted the first time it is needed.
+
+        The hint goes above the answer and the details below it, in the scrolling
+        part; the verdict and the keys go in the bar below that, which never scrolls away.
+        """
+        found = self._lines.get(name)
+        if found is not None:
+            return found
+        if name in ("verdict", "keys"):
+            verdict, keys = Static("", id="verdict"), Static("", id="keys")
+            self.mount(Vertical(verdict, keys, id="verdict-bar"), after="#quiz")
+            self._lines.update(verdict=verdict, keys=keys)
+            return verdict if name == "verdict" else keys
+        widget = self._lines[name] = Static("", id=name)
         if name == "hint":
             self.query_one("#quiz").mount(widget, before="#answer-area")
-        else:  # the verdict, then the details, below the answer
+        else:
             self.query_one("#quiz").mount(widget)
         return widget
 
@@ -334,9 +382,6 @@ class QuizScreen(Screen[None]):
             url = f" — {source.url}" if source.url and source.url != source.title else ""
             lines.append("")
             lines.append(f"Source: {source.title}{url}")
-        lines.append("")
-        keys = "enter: next · u: undo" + (" · o: overrule" if outcome.question.kind != "self" else "")
-        lines.append(keys)
         return "\n".join(lines)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -348,10 +393,32 @@ class QuizScreen(Screen[None]):
             question = session.current
             return self.outcome is None and question is not None and bool(question.hint)
         if action == "overrule":
-            return self.outcome is not None and self.outcome.question.kind != "self"
+            # Without feedback the verdict is not known, so there is nothing to overrule.
+            return session.feedback and self.outcome is not None and self.outcome.question.kind != "self"
         if action == "undo":
             return session.last is not None
+        if action == "give_up":
+            return self.outcome is None and session.current is not None
         return True
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys that work now, for the footer: while an answer is typed, letters type.
+
+        A focused input takes every printable key (h, x, u, ?), so those bindings are
+        left out and the footer shows the ctrl or function key of the same action
+        instead, by its own name (``f1 Help``, not the ``?`` it is displayed as elsewhere).
+        """
+        bindings = super().active_bindings
+        focused = self.focused
+        if focused is None or focused.id != "text-answer":  # the one input of this screen
+            return bindings
+        for key, active in list(bindings.items()):
+            if _types_a_character(key):
+                del bindings[key]
+            elif active.binding.key_display and _types_a_character(active.binding.key_display):
+                bindings[key] = active._replace(binding=replace(active.binding, key_display=None))
+        return bindings
 
     # ------------------------------------------------------------ answering
 
@@ -406,6 +473,19 @@ class QuizScreen(Screen[None]):
     def action_give_up(self) -> None:
         if self.session is not None and self.outcome is None and self.session.current is not None:
             self.show_outcome(self.session.give_up())
+
+    def time_up(self) -> None:
+        """The drill's time ran out: what is typed or chosen but not sent is judged; nothing, given up."""
+        session = self.session
+        if session is None or self.outcome is not None or session.current is None:
+            return
+        self._timed_out = True
+        area = self.query_one("#answer-area", Vertical)
+        response = pending_response(area.children[0]) if area.children else None
+        if response is None:
+            self.show_outcome(session.give_up())
+        else:
+            self.show_outcome(session.submit(response))
 
     def action_overrule(self) -> None:
         if self.session is None or self.outcome is None:
@@ -464,21 +544,19 @@ class QuizScreen(Screen[None]):
         self._update_status()
         if self.remaining_seconds <= 0:
             self._stop_timer()
-            self.action_give_up()
-
-    def on_screen_suspend(self) -> None:
-        # Help or the command palette is over the question: its time does not run meanwhile.
-        if self._timer is not None:
-            self._timer.pause()
-
-    def on_screen_resume(self) -> None:
-        if self._timer is not None:
-            self._timer.resume()
+            # Judged at once, even under help or the palette: the clock runs for everyone alike.
+            self.time_up()
 
     def _stop_timer(self) -> None:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+
+
+def _types_a_character(key: str) -> bool:
+    """Whether ``key`` (a key name, or a key as displayed) types a character into an input."""
+    character = key if len(key) == 1 else key_to_character(key)
+    return character is not None and character.isprintable()
 
 
 def _verdict_text(outcome: Outcome) -> str:
