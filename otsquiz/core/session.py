@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from otsquiz.core.cards import Card, Deck, Source, StudyCard
 from otsquiz.core.scheduling import CardState, Grade, Scheduler, grade_for, note_of, plan_queue
-from otsquiz.core.store import Profile, Store, StoreError
+from otsquiz.core.store import Profile, SessionTotals, Store, StoreError
 
 if TYPE_CHECKING:
     from otsquiz.core.answers import AnswerIndex
@@ -502,7 +502,9 @@ class Session:
         outcome = Outcome(
             question, given, correct, exact, grade, expected, forgiven, self._hinted, seconds=seconds
         )
-        # The answer is durable before anything else moves: the store commits it.
+        tally = self._tally.counted(correct)
+        # The answer is durable before anything else moves: the store commits it,
+        # with the session's totals, so a session never closed still adds up.
         recorded = self.store.record_answer(
             self.profile.id,
             session_id=self.session_id,
@@ -516,11 +518,12 @@ class Session:
             ms=round(seconds * 1000),
             new_state=schedule,
             when=now,
+            totals=self._totals(tally),
         )
         new_state = recorded.state
         outcome = outcome._replace(review_id=recorded.id)
         self._history.append(_Answered(outcome, self._tally, recorded.previous, now, outcome))
-        self._tally = self._tally.counted(correct)
+        self._tally = tally
         self._queue.pop(0)
         self._requeue_if_learning(study, new_state, now)
         self._question = self._ask_next()
@@ -533,6 +536,9 @@ class Session:
         if self._limit is not None and self.done + len(self._queue) >= self._limit:
             return  # the learner asked for so many questions; the card is due again soon anyway
         self._queue.append(study)
+
+    def _totals(self, tally: _Tally) -> SessionTotals:
+        return SessionTotals(tally.answered, tally.correct, tally.best_streak, time.monotonic() - self._started)
 
     def _state(self, study: StudyCard) -> CardState | None:
         return self.store.state(self.profile.id, study.deck_id, study.key)
@@ -567,8 +573,11 @@ class Session:
             else None
         )
         assert outcome.review_id is not None
+        tally = answered.tally.counted(correct)
         try:
-            review_id = self.store.overrule(outcome.review_id, int(grade), new_state, when=self.clock())
+            review_id = self.store.overrule(
+                outcome.review_id, int(grade), new_state, when=self.clock(), totals=self._totals(tally)
+            )
         except StoreError as error:  # e.g. another session answered this card since
             raise SessionError(str(error).rstrip(".")) from error
         revised = outcome._replace(
@@ -579,7 +588,7 @@ class Session:
             review_id=review_id,
             overruled=not outcome.overruled,
         )
-        self._tally = answered.tally.counted(correct)
+        self._tally = tally
         # A card that was queued again only because it was wrong no longer needs to be.
         if self.mode == "study":
             self._drop_requeued(study)
@@ -597,7 +606,7 @@ class Session:
         answered = self._history[-1]
         assert answered.outcome.review_id is not None
         try:
-            self.store.undo(answered.outcome.review_id, when=self.clock())
+            self.store.undo(answered.outcome.review_id, when=self.clock(), totals=self._totals(answered.tally))
         except StoreError as error:  # e.g. another session answered this card since
             raise SessionError(str(error).rstrip(".")) from error
         self._history.pop()
@@ -616,19 +625,32 @@ class Session:
 
     # ------------------------------------------------------------ the end
 
+    def close(self) -> None:
+        """Record the session's end; safe to call again (and by ``summary``).
+
+        The totals are saved with every answer already: this adds when it
+        finished. Call it when the learner leaves a session unfinished.
+        """
+        if self._finished:
+            return
+        self.store.finish_session(
+            self.session_id,
+            questions=self._tally.answered,
+            correct=self._tally.correct,
+            best_streak=self._tally.best_streak,
+            seconds=time.monotonic() - self._started,
+            when=self.clock(),
+        )
+        self._finished = True
+
+    @property
+    def closed(self) -> bool:
+        return self._finished
+
     def summary(self) -> Summary:
         """Finish the session (recorded once) and report it."""
         seconds = time.monotonic() - self._started
-        if not self._finished:
-            self.store.finish_session(
-                self.session_id,
-                questions=self._tally.answered,
-                correct=self._tally.correct,
-                best_streak=self._tally.best_streak,
-                seconds=seconds,
-                when=self.clock(),
-            )
-            self._finished = True
+        self.close()
         missed: dict[tuple[str, str], Outcome] = {}
         for answered in self._history:
             study = answered.outcome.question.study

@@ -69,6 +69,7 @@ __all__ = [
     "Recorded",
     "ReviewRecord",
     "Schedule",
+    "SessionTotals",
     "Settings",
     "Store",
     "StoreError",
@@ -318,6 +319,15 @@ class Recorded(NamedTuple):
     id: int
     previous: CardState | None
     state: CardState | None
+
+
+class SessionTotals(NamedTuple):
+    """A session's counters, saved with each of its answers (see ``Store.record_answer``)."""
+
+    questions: int
+    correct: int
+    best_streak: int
+    seconds: float
 
 
 class ReviewRecord(NamedTuple):
@@ -1127,6 +1137,7 @@ class Store:
         ms: int | None,
         new_state: CardState | Schedule | None,
         when: datetime | None = None,
+        totals: SessionTotals | None = None,
     ) -> Recorded:
         """Log one answer and (in study mode) save the card's new state.
 
@@ -1141,7 +1152,8 @@ class Store:
         transaction, so two processes answering the same card each schedule
         from the state the other left, and no review is lost. A ready state
         is stored as it is. In drill mode the schedule is never touched and
-        ``new_state`` must be None.
+        ``new_state`` must be None. ``totals`` (the session's, this answer
+        included) are saved with it, so a session cut short still adds up.
         """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
@@ -1182,6 +1194,8 @@ class Store:
             )
             if state is not None:
                 self._put_state(conn, profile_id, state)
+            if totals is not None and session_id is not None:
+                self._put_totals(conn, session_id, totals)
             review_id = cursor.lastrowid
         assert review_id is not None
         return Recorded(review_id, previous, state)
@@ -1223,12 +1237,14 @@ class Store:
                 raise StoreError("Only the latest answer to a card can be undone or overruled.")
         return review
 
-    def undo(self, review_id: int, when: datetime | None = None) -> int:
+    def undo(
+        self, review_id: int, when: datetime | None = None, *, totals: SessionTotals | None = None
+    ) -> int:
         """Cancel an answer: log an undo row and put the card back as it was.
 
         A card that was new before the answer loses its state row (it is new
-        again). Only the latest answer to a card can be undone. Returns the
-        undo row's id.
+        again). Only the latest answer to a card can be undone. ``totals``
+        are the answer's session's without it. Returns the undo row's id.
         """
         with self._write() as conn:
             review = self._cancellable(conn, review_id)
@@ -1251,6 +1267,8 @@ class Store:
             )
             if review.mode == "study":
                 self._restore_state(conn, review.profile_id, review.deck_id, review.card_key, review.previous)
+            if totals is not None and review.session_id is not None:
+                self._put_totals(conn, review.session_id, totals)
             undo_id = cursor.lastrowid
         assert undo_id is not None
         return undo_id
@@ -1263,6 +1281,7 @@ class Store:
         *,
         verdict: Verdict | None = None,
         when: datetime | None = None,
+        totals: SessionTotals | None = None,
     ) -> int:
         """The learner overrules a verdict: log a row that replaces the answer.
 
@@ -1317,6 +1336,8 @@ class Store:
             )
             if new_state is not None:
                 self._put_state(conn, review.profile_id, new_state)
+            if totals is not None and review.session_id is not None:
+                self._put_totals(conn, review.session_id, totals)
             overrule_id = cursor.lastrowid
         assert overrule_id is not None
         return overrule_id
@@ -1348,6 +1369,13 @@ class Store:
             session_id = cursor.lastrowid
         assert session_id is not None
         return session_id
+
+    @staticmethod
+    def _put_totals(conn: sqlite3.Connection, session_id: int, totals: SessionTotals) -> None:
+        conn.execute(
+            "UPDATE sessions SET questions = ?, correct = ?, best_streak = ?, seconds = ? WHERE id = ?",
+            (*totals, session_id),
+        )
 
     def finish_session(
         self,

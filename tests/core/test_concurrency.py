@@ -144,3 +144,73 @@ def test_processes_studying_the_same_cards_lose_no_update(db_path: Path, otsquiz
             state = store.state(profile.id, DECK_ID, key)
             assert state == expected, key
             assert (0 if state is None else state.reps) == reviews
+
+
+KILLED_CHILD = textwrap.dedent(
+    """
+    import random
+    import sys
+
+    from otsquiz.core.models import Deck
+    from otsquiz.core.session import Session
+    from otsquiz.core.store import Store
+
+    deck = Deck.model_validate({
+        "format": 1,
+        "deck": {"id": "race", "title": "Race"},
+        "cards": [
+            {"id": f"c{n}", "type": "truefalse", "statement": f"Statement {n}.", "answer": n % 2 == 0}
+            for n in range(1000)
+        ],
+    })
+    store = Store.open(sys.argv[1])
+    session = Session(store, store.profile(), [deck], mode="drill", count=1000, seed=1)
+    print(session.session_id, flush=True)
+    rng = random.Random(2)
+    while session.current is not None:
+        card = session.current.card
+        outcome = session.submit(card.answer if rng.random() < 0.6 else not card.answer)
+        if rng.random() < 0.1:
+            session.undo()
+        print(outcome.review_id, flush=True)
+    """
+)
+
+
+def test_a_session_killed_midway_has_totals_that_match_its_log(db_path: Path, otsquiz_home: Path) -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_CHILD, str(db_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=child_env(otsquiz_home),
+    )
+    assert child.stdout is not None
+    try:
+        session_id = int(child.stdout.readline())
+        for _ in range(200):
+            child.stdout.readline()
+    finally:
+        child.kill()  # SIGKILL: nothing gets to close the session
+        child.wait(timeout=30)
+        child.stdout.close()
+    with Store.open(db_path) as store:
+        recorded = store.session(session_id)
+        counted = [
+            row[0]
+            for row in store.connection.execute(
+                "SELECT r.verdict FROM review_log r WHERE r.session_id = ? AND r.kind != 'undo'"
+                " AND NOT EXISTS (SELECT 1 FROM review_log c WHERE c.undoes = r.id) ORDER BY r.id",
+                (session_id,),
+            )
+        ]
+    assert recorded["finished"] is None
+    assert len(counted) >= 150
+    streak = best = 0
+    for verdict in counted:
+        streak = streak + 1 if verdict == "correct" else 0
+        best = max(best, streak)
+    assert (recorded["questions"], recorded["correct"], recorded["best_streak"]) == (
+        len(counted),
+        counted.count("correct"),
+        best,
+    )

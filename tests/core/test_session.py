@@ -924,6 +924,36 @@ def test_summary_reports_the_session_and_records_it_once(
     assert (again.questions, again.correct) == (4, 3)
 
 
+def test_the_totals_are_saved_with_every_answer_and_close_finishes_once(
+    store: Store, profile: Profile, clock: Clock
+) -> None:
+    deck = make_deck(*(typed(name) for name in ("ankara", "baku", "astana", "bishkek")))
+    session = Session(store, profile, [deck], clock=clock)
+
+    def totals() -> tuple[Any, ...]:
+        recorded = store.session(session.session_id)
+        return (recorded["finished"], recorded["questions"], recorded["correct"], recorded["best_streak"])
+
+    answer(session, True)
+    answer(session, True)
+    assert totals() == (None, 2, 2, 2)  # never closed (ctrl+q, a kill): still adds up
+    answer(session, False)
+    assert totals() == (None, 3, 2, 2)
+    session.overrule()  # "I was right"
+    assert totals() == (None, 3, 3, 3)
+    session.undo()
+    assert totals() == (None, 2, 2, 2)
+    assert store.session(session.session_id)["seconds"] >= 0
+    assert not session.closed
+    session.close()
+    assert session.closed and totals() == (clock.now, 2, 2, 2)
+    finished = clock.now
+    clock.advance(minutes=1)
+    session.close()
+    session.summary()
+    assert totals() == (finished, 2, 2, 2)
+
+
 def test_a_session_is_recorded_from_its_start(store: Store, profile: Profile, clock: Clock) -> None:
     session = Session(
         store,
