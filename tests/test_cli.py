@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -175,3 +176,94 @@ def test_the_installed_command_finds_the_bundled_decks_from_anywhere(tmp_path: P
         [sys.executable, "-m", "otsquiz", "--version"], capture_output=True, text=True, cwd=tmp_path, check=False
     )
     assert module.returncode == 0 and module.stdout.startswith("otsquiz ")
+
+
+def run_in(home: Path, *args: str, input: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "otsquiz", *args],
+        capture_output=True,
+        text=True,
+        input=input,
+        cwd=REPO,
+        env={**os.environ, "OTSQUIZ_HOME": str(home)},
+        check=False,
+    )
+
+
+def test_listing_decks_creates_the_user_deck_folder(otsquiz_home: Path) -> None:
+    assert not (otsquiz_home / "decks").exists()
+    assert run("decks").returncode == 0
+    assert (otsquiz_home / "decks").is_dir()
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["study", "--plain"], 1),
+        (["drill", "--plain"], 1),
+        (["stats"], 1),
+        (["stats", "--json"], 1),
+        (["decks"], 0),
+        (["validate", str(BUNDLED)], 0),
+        (["schema"], 0),
+        ([], 0),
+    ],
+)
+def test_a_data_folder_that_cannot_be_created_is_a_message(
+    tmp_path: Path, args: list[str], code: int
+) -> None:
+    """OTSQUIZ_HOME under a regular file: not even root can create it."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = run_in(blocker / "home", *args, input="1\n")
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
+    if code:
+        assert result.stderr.startswith("otsquiz: ") and str(blocker / "home") in result.stderr
+    else:
+        assert result.stderr == ""
+
+
+def test_a_skipped_deck_with_escapes_in_its_name_is_shown_harmless(otsquiz_home: Path) -> None:
+    decks = otsquiz_home / "decks"
+    decks.mkdir(parents=True)
+    (decks / "bad\x1b]0;owned\x07.toml").write_text("format = 1\n")
+    result = run("drill", "--plain", "ots-founding", "--count", "1")
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "otsquiz: skipping " in result.stderr and "bad\\x1b]0;owned\\x07.toml" in result.stderr
+
+
+def test_unknown_deck_ids_and_paths_are_shown_harmless() -> None:
+    result = run("drill", "--plain", "no-such\x1b[2J")
+    assert result.returncode == 2 and "\x1b" not in result.stderr and "no-such\\x1b[2J" in result.stderr
+    result = run("validate", "/nowhere/\x1bc.toml")
+    assert result.returncode == 2 and "\x1b" not in result.stderr and "/nowhere/\\x1bc.toml" in result.stderr
+    result = run("drill", "--type", "\x1b[31mx")
+    assert result.returncode == 2 and "\x1b" not in result.stderr and "'\\x1b[31mx'" in result.stderr
+
+
+def test_stats_names_cards_and_questions_as_decks_does(otsquiz_home: Path) -> None:
+    decks = otsquiz_home / "decks"
+    decks.mkdir(parents=True)
+    (decks / "gaps.toml").write_text(
+        'format = 1\n[deck]\nid = "gaps"\ntitle = "Gaps"\n\n[[cards]]\nid = "two-gaps"\ntype = "cloze"\n'
+        'text = "The {{Turkic Council}} was founded in {{2009}}."\n'
+    )
+    report = json.loads(run("stats", "--json").stdout)
+    [gaps] = [deck for deck in report["decks"] if deck["id"] == "gaps"]
+    assert (gaps["cards"], gaps["questions"]) == (1, 2)
+    text = run("stats").stdout.splitlines()
+    header = next(line for line in text if line.startswith("DECK "))
+    assert header.split() == ["DECK", "CARDS", "QUESTIONS", "REVIEWED", "DUE", "MASTERED"]
+    assert next(line for line in text if line.startswith("gaps ")).split()[:3] == ["gaps", "1", "2"]
+    listed = next(line for line in run("decks").stdout.splitlines() if line.startswith("gaps "))
+    assert listed.split()[2:4] == ["1", "2"]  # the same two numbers as `otsquiz decks`
+
+
+def test_a_profile_name_with_escapes_is_shown_harmless() -> None:
+    for args in (["stats"], ["stats", "--json"], ["study", "--plain", "ots-founding"]):
+        result = run(*args, "--profile", "ev\x1b[2Jil")
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.startswith("otsquiz: ") and "\x1b" not in result.stderr
+        assert "ev\\x1b[2Jil" in result.stderr
