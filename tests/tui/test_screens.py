@@ -20,6 +20,7 @@ from textual_plotext import PlotextPlot
 
 from otsquiz.core.problems import Problem
 from otsquiz.core.store import Store
+from otsquiz.tui.screens.help import HELP
 from otsquiz.tui.screens.home import HomeScreen, broken_decks_notice
 from otsquiz.tui.screens.quiz import QuizScreen
 from otsquiz.tui.screens.settings import SettingsScreen
@@ -304,3 +305,31 @@ async def test_a_screenshot_that_cannot_be_saved_says_why(make_app: AppFactory, 
         assert note.severity == "error"
         assert str(not_a_folder) in note.message and "Not a directory" in note.message
         assert app.is_running
+
+
+# ---------------------------------------------------------------- small terminals
+
+
+@pytest.mark.parametrize("key, dialog", [("comma", "#settings"), ("p", "#profiles")])
+async def test_a_dialog_on_a_small_terminal_fits_it_and_scrolls(
+    make_app: AppFactory, key: str, dialog: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        await pilot.press(key)
+        await pilot.pause()
+        box = app.screen.query_one(dialog)
+        assert inside(box.region, app.screen.region), box.region
+        assert box.max_scroll_y > 0  # what does not fit is scrolled to, not cut off
+        for label in [child for child in box.children if type(child) is Static and child.id is None]:
+            assert label.region.width * label.region.height >= len(str(label.render())), label
+
+
+async def test_help_at_80_columns_breaks_no_line(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = app.screen.query_one("#help-text", Static)
+        assert text.virtual_region.height == len(HELP.split("\n"))  # one row per line, none wrapped

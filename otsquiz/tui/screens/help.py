@@ -19,26 +19,31 @@ Everywhere
 Decks (home)
   ↑ ↓, space      move, choose decks (none chosen: all of them)
   s               study with spaced repetition
-  d               drill: a quick scored quiz (questions and timer below the list)
+  d               drill: a quick scored quiz; below the list, its
+                  questions, seconds each and seed (enter there starts it)
   t               statistics          ,  settings          p  profile
 
 Answering
-  Flashcard       space shows the answer, then 1 Again · 2 Hard · 3 Good · 4 Easy
+  Flashcard       space shows the answer,
+                  then 1 Again · 2 Hard · 3 Good · 4 Easy
   Typed, number,
   fill the gap    type, then enter
   Choose one      1-9, or arrows and enter
   Choose all      space toggles, enter checks
   True or false   t or f
-  Put in order    shift+↑ / shift+↓ (or k / j) move the highlighted item, enter checks
+  Put in order    shift+↑ / shift+↓ (or k / j) move the highlighted item,
+                  enter checks
   Match           enter on a left item, then enter on its right item;
                   choosing a left item again changes its pair
-  h  or ctrl+t    hint, on cards that have one (a right answer then counts as Hard)
+  h  or ctrl+t    hint, on cards that have one
+                  (a right answer then counts as Hard)
   x  or ctrl+n    I don't know
                   (while typing an answer, only ctrl+t and ctrl+n work)
 
 After the verdict
   enter / space   next question
-  o               overrule: "I was right" / "count it wrong" (not for flashcards)
+  o               overrule: "I was right" / "count it wrong"
+                  (not for flashcards)
   u               undo the last answer and answer it again
   escape          end the session and see the summary
 

@@ -7,10 +7,10 @@ import re
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from otsquiz.core.text import visible
@@ -26,7 +26,8 @@ class ProfileScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         current = self.app.profile.name
-        with Vertical(id="profiles", classes="dialog"):
+        with VerticalScroll(id="profiles", classes="dialog") as dialog:
+            dialog.can_focus = False  # it scrolls on a small terminal; the keys go to the list and the name
             yield Static("Profiles", classes="section-title")
             yield OptionList(
                 *[
@@ -35,7 +36,7 @@ class ProfileScreen(ModalScreen[str | None]):
                 ],
                 id="profile-list",
             )
-            yield Label("Or a new profile's name, then enter:")
+            yield Static("Or a new profile's name, then enter:")  # wraps on a narrow terminal
             yield Input(placeholder="e.g. Aygerim", id="new-profile", max_length=40)
             yield Static("", id="profile-error")
 

@@ -20,10 +20,6 @@ class SettingsScreen(ModalScreen[bool]):
 
     # Parsed when this screen is first shown (the app stylesheet holds only shared rules).
     DEFAULT_CSS = """
-    #settings {
-        max-height: 100%;
-    }
-
     #settings Input, #settings Select {
         width: 1fr;
     }
