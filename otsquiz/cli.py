@@ -532,8 +532,11 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     from otsquiz.core.library import load_decks
 
     decks = [r.deck for r in load_decks(_deck_sources([])) if r.ok and r.deck is not None]
+    name = _profile_name(args)
     with _open_store() as store:
-        profile = store.profile(_profile_name(args))
+        # Reading must not create: a typo in --profile is an error, not a new empty profile.
+        # The default profile is the one exception, so that a fresh install shows zeros.
+        profile = store.profile(name, create=name == "default")
         report = store.stats(profile.id, {deck.deck.id: deck.keys for deck in decks})
     _name_counts(report, {deck.deck.id: len(deck.cards) for deck in decks})
     if args.json:
@@ -567,6 +570,8 @@ def format_stats(report: dict[str, Any]) -> str:
     from otsquiz.core.text import visible
 
     lines = [f"Profile: {visible(report['profile'])}    reviews: {report['reviews_total']}"]
+    if report.get("drill_answers"):
+        lines[0] += f"    drill answers: {report['drill_answers']}"
     streak = report.get("streak") or {}
     if streak:
         lines.append(f"Study streak: {streak.get('current', 0)} day(s), longest {streak.get('longest', 0)}")

@@ -267,3 +267,17 @@ def test_a_profile_name_with_escapes_is_shown_harmless() -> None:
         assert result.returncode == 1, result.stderr
         assert result.stderr.startswith("otsquiz: ") and "\x1b" not in result.stderr
         assert "ev\\x1b[2Jil" in result.stderr
+
+
+def test_stats_of_an_unknown_profile_is_an_error_and_creates_nothing() -> None:
+    assert run("study", "--plain", "--profile", "ayse", "ots-founding").returncode == 0
+    for args in (["stats"], ["stats", "--json"]):
+        result = run(*args, "--profile", "typoo")
+        assert result.returncode == 1
+        assert result.stderr == "otsquiz: no profile named 'typoo'; profiles: ayse\n"
+        assert result.stdout == ""
+    from otsquiz.core.store import Store
+
+    with Store.open() as store:
+        assert [profile.name for profile in store.profiles()] == ["ayse"]
+    assert run("stats").returncode == 0  # the default profile: zeros on a fresh install
