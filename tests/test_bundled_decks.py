@@ -269,6 +269,7 @@ CLUSTERS = {
         "homay-release-date": ["March", "2025"],
         "homay-viral": ["viral", "TikTok"],
         "homay-shazam-top-five": ["Shazam"],
+        "homay-apple-music-ukraine": ["Apple Music"],
         "bashkirs-turkic-in-russia": [],
         "kazakh-khanate-founded-year": ["1465"],
         "kazakh-khanate-founders": ["Kerei", "Janibek"],
