@@ -21,7 +21,7 @@ from itertools import repeat
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from otsquiz.core.cards import Card, Deck, Source, StudyCard
-from otsquiz.core.scheduling import CardState, Grade, Scheduler, grade_for, note_of, plan_queue
+from otsquiz.core.scheduling import CardState, Grade, Scheduler, State, grade_for, note_of, plan_queue
 from otsquiz.core.store import Profile, SessionTotals, Store, StoreError
 
 if TYPE_CHECKING:
@@ -119,6 +119,14 @@ class _Answered(NamedTuple):
     first: Outcome  # the verdict before any overrule
 
 
+class Remaining(NamedTuple):
+    """The questions still queued in a session (the one shown included), by their card's state."""
+
+    new: int  # never studied
+    learning: int  # in (re)learning steps
+    review: int
+
+
 class SessionError(Exception):
     """A request the session cannot honour (nothing to undo, no question open)."""
 
@@ -156,6 +164,9 @@ class Session:
         self._started = time.monotonic()
         self._shown = time.monotonic()
         self._finished = False
+        # (deck_id, key) -> the card's state as this session last knew it (None: new), for
+        # remaining_by_state(); filled as cards are answered, or looked up when asked.
+        self._known: dict[tuple[str, str], State | None] = {}
         now = clock()
         self._limit = count  # --count: at most this many questions, repeats included
         self._queue: list[StudyCard | _Entry] = self._build(count, now)
@@ -232,6 +243,8 @@ class Session:
                 self._queue.pop(0)
                 self.total -= 1
                 continue
+            if self.mode == "study" and entry[4] is not None:
+                self._known.setdefault((entry[0], key), None)  # a new card, from _new_cards
             study = self._queue[0] = deck.study(index)
             return study
         return None
@@ -251,6 +264,39 @@ class Session:
     @property
     def remaining(self) -> int:
         return len(self._queue)
+
+    def remaining_by_state(self) -> Remaining:
+        """``remaining`` by the cards' states: new, (re)learning, review.
+
+        Cheap enough for every answer: states are looked up once per card
+        (one query per deck) and kept up to date as the session answers.
+        """
+        known = self._known
+        study_mode = self.mode == "study"
+        unknown: dict[str, list[str]] = {}
+        keys: list[tuple[str, str]] = []
+        for entry in self._queue:
+            key = (entry.deck_id, entry.key) if isinstance(entry, StudyCard) else (entry[0], entry[1])
+            keys.append(key)
+            if key not in known:
+                if study_mode and not isinstance(entry, StudyCard) and entry[4] is not None:
+                    known[key] = None  # a new card, from _new_cards
+                else:
+                    unknown.setdefault(key[0], []).append(key[1])
+        for deck_id, deck_keys in unknown.items():
+            found = self.store.states_among(self.profile.id, deck_id, deck_keys)
+            for card_key in deck_keys:
+                known[(deck_id, card_key)] = found.get(card_key)
+        new = learning = review = 0
+        for key in keys:
+            state = known[key]
+            if state is None:
+                new += 1
+            elif state == State.Review:
+                review += 1
+            else:
+                learning += 1
+        return Remaining(new, learning, review)
 
     @property
     def score(self) -> int:
@@ -521,6 +567,8 @@ class Session:
             totals=self._totals(tally),
         )
         new_state = recorded.state
+        if new_state is not None:
+            self._known[study.deck_id, study.key] = new_state.state
         outcome = outcome._replace(review_id=recorded.id)
         self._history.append(_Answered(outcome, self._tally, recorded.previous, now, outcome))
         self._tally = tally
@@ -591,6 +639,8 @@ class Session:
         self._tally = tally
         # A card that was queued again only because it was wrong no longer needs to be.
         if self.mode == "study":
+            assert new_state is not None
+            self._known[study.deck_id, study.key] = new_state.state
             self._drop_requeued(study)
             self._requeue_if_learning(study, new_state, answered.when)
             head = self._head()
@@ -611,6 +661,8 @@ class Session:
             raise SessionError(str(error).rstrip(".")) from error
         self._history.pop()
         study = answered.outcome.question.study
+        if self.mode == "study":
+            self._known[study.deck_id, study.key] = None if answered.previous is None else answered.previous.state
         self._drop_requeued(study)
         self._tally = answered.tally
         self._queue.insert(0, study)

@@ -971,6 +971,15 @@ class Store:
         )
         return {row[0] for row in rows}
 
+    def states_among(self, profile_id: int, deck_id: str, card_keys: Sequence[str]) -> dict[str, State]:
+        """The FSRS state of those of ``card_keys`` (of one deck) studied before."""
+        rows = self._read(
+            "SELECT card_key, state FROM card_state WHERE profile_id = ? AND deck_id = ?"
+            " AND card_key IN (SELECT value FROM json_each(?))",
+            (profile_id, deck_id, json.dumps(list(card_keys))),
+        )
+        return {key: _STATES[state] for key, state in rows}
+
     def deck_counts(
         self,
         profile_id: int,

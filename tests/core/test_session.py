@@ -14,8 +14,8 @@ import fsrs
 import pytest
 
 from otsquiz.core.models import Deck
-from otsquiz.core.scheduling import CardState, Grade, Scheduler, day_start
-from otsquiz.core.session import LEARN_AHEAD_SECONDS, Outcome, Question, Session, SessionError
+from otsquiz.core.scheduling import CardState, Grade, Scheduler, State, day_start
+from otsquiz.core.session import LEARN_AHEAD_SECONDS, Outcome, Question, Remaining, Session, SessionError
 from otsquiz.core.store import Profile, Settings, Store
 from tests.factories import synthetic_document
 
@@ -1175,3 +1175,58 @@ def test_a_due_card_no_longer_in_its_deck_is_not_asked(store: Store, profile: Pr
     assert session.current is not None and session.current.study.key == "kept"
     assert session.total == 1
     assert store.state(profile.id, DECK_ID, "gone") is not None  # its history is kept
+
+
+def test_remaining_by_state_counts_the_queue_by_the_cards_states(
+    store: Store, profile: Profile, clock: Clock
+) -> None:
+    past = clock.now - timedelta(days=3)
+    studied = {
+        "relearn": CardState(DECK_ID, "relearn", State.Relearning, 0, 2.0, 6.0, past, past, 4, 1),
+        "review": CardState(DECK_ID, "review", State.Review, None, 30.0, 5.0, past, past - timedelta(days=30), 3),
+    }
+    for key, state in studied.items():
+        store.record(
+            profile.id,
+            session_id=None,
+            mode="study",
+            deck_id=DECK_ID,
+            card_key=key,
+            answer="x",
+            verdict="correct",
+            exact=True,
+            rating=3,
+            ms=1,
+            new_state=state,
+            when=past,
+        )
+    deck = make_deck(*(typed(name) for name in ("relearn", "review", "ankara", "baku", "astana")))
+    session = Session(store, profile, [deck], clock=clock)
+    assert session.remaining_by_state() == Remaining(new=3, learning=1, review=1)
+    assert session.current is not None and session.current.study.key == "relearn"  # steps first
+    answer(session, False)  # still relearning, due in minutes: asked again in this session
+    assert session.remaining_by_state() == Remaining(3, 1, 1)
+    assert session.current is not None and session.current.study.key == "review"
+    answer(session, True)  # back in weeks: done for this session
+    assert session.remaining_by_state() == Remaining(3, 1, 0)
+    assert session.current is not None and session.current.study.key == "ankara"
+    answer(session, False)  # a new card in its learning steps
+    assert session.remaining_by_state() == Remaining(2, 2, 0)
+    session.undo()  # new again, and asked again
+    assert session.remaining_by_state() == Remaining(3, 1, 0)
+    assert sum(session.remaining_by_state()) == session.remaining
+    finish(session, clock)
+    assert session.remaining_by_state() == Remaining(0, 0, 0)
+
+    drill = Session(store, profile, [deck], mode="drill", count=5, seed=3, clock=clock)
+    expected = Remaining(0, 0, 0)
+    for key in ("relearn", "review", "ankara", "baku", "astana"):
+        state = store.state(profile.id, DECK_ID, key)
+        field = "new" if state is None else "review" if state.state == State.Review else "learning"
+        expected = expected._replace(**{field: getattr(expected, field) + 1})
+    assert drill.remaining_by_state() == expected
+    assert drill.current is not None
+    first = store.state(profile.id, DECK_ID, drill.current.study.key)
+    answer(drill, False)  # a drill changes no state: only the count goes down
+    field = "new" if first is None else "review" if first.state == State.Review else "learning"
+    assert drill.remaining_by_state() == expected._replace(**{field: getattr(expected, field) - 1})
