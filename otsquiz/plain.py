@@ -21,6 +21,7 @@ from typing import TextIO
 
 from otsquiz.core.scheduling import Grade
 from otsquiz.core.session import Outcome, Question, Session, SessionError, Summary
+from otsquiz.core.text import visible
 
 HELP = (
     "Commands: :hint shows the hint, :idk counts the question as not known and shows the answer, "
@@ -55,13 +56,14 @@ class PlainRunner:
         self._interactive = _is_tty(self.stdin)
 
     def say(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
+        # Deck text is checked when loaded; an echoed piped line is not: both go out harmless.
+        self.stdout.write("\n".join(visible(line) for line in text.split("\n")) + "\n")
         self.stdout.flush()
 
     def read(self, prompt: str) -> str:
         if getattr(self.stdout, "reader_left", False):
             raise _Quit  # the output's reader has gone (`| head`): nobody sees the questions
-        self.stdout.write(prompt)
+        self.stdout.write(visible(prompt))
         self.stdout.flush()
         line = self.stdin.readline()
         if not line:

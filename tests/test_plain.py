@@ -421,6 +421,15 @@ def test_idk_on_a_self_rated_card_shows_the_answer_and_rates_again(store: Store)
     assert row.rating == int(Grade.AGAIN)
 
 
+def test_an_echoed_piped_line_with_escapes_is_shown_harmless(store: Store) -> None:
+    session = Session(store, store.profile(), [make_deck(typed("ankara"))], mode="drill")
+    out, _, runner = run_plain(session, "\x1b]52;c;aGk=\x07\x1b[2J")
+    text = "\n".join(out)
+    assert "\x1b" not in text and "\x07" not in text
+    assert "Your answer> \\x1b]52;c;aGk=\\x07\\x1b[2J" in out
+    assert runner.verdicts[0].given == "\x1b]52;c;aGk=\x07\x1b[2J"  # saved as typed, shown spelled out
+
+
 # ---------------------------------------------------------------- commands
 
 
