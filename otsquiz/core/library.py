@@ -44,7 +44,7 @@ def read_deck_file(path: str | os.PathLike[str]) -> bytes | Problem:
             if stat.S_ISDIR(status.st_mode):
                 return _problem(name, "is a folder, not a deck file")
             if not stat.S_ISREG(status.st_mode):
-                return _problem(name, "not a regular file: a deck is a .toml file (this is a pipe or a device)")
+                return _problem(name, "not a regular file (a pipe or a device?): a deck is a .toml file")
             if status.st_size > MAX_FILE_BYTES:
                 size = status.st_size
                 return _problem(name, f"the file is {size:,} bytes; a deck may be at most {MAX_FILE_BYTES:,}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import re
 from collections.abc import Iterable
 from typing import Any, Literal, NamedTuple
 
@@ -27,7 +28,13 @@ from otsquiz.core.limits import MAX_CARDS, MAX_FILE_BYTES, MAX_PROBLEMS
 from otsquiz.core.models import CARD_MODELS, CARD_TYPES, Card, Deck, cross_card_issues
 from otsquiz.core.problems import Problem, Severity, key_name
 from otsquiz.core.text import visible
-from otsquiz.core.toml_positions import locate
+from otsquiz.core.toml_positions import (
+    deep_nesting,
+    locate,
+    offset_position,
+    statement_before,
+    unclosed_string,
+)
 
 DECK_SUFFIX = ".toml"
 
@@ -66,12 +73,71 @@ def load_text(text: str, path: str = "<deck>") -> LoadResult:
     try:
         document = toml.loads(text)
     except toml.TOMLDecodeError as error:
-        line, column = getattr(error, "lineno", None), getattr(error, "colno", None)
-        message = getattr(error, "msg", str(error))
-        return LoadResult(path, None, [Problem(path, line, column, "error", f"TOML syntax: {message}")])
+        return LoadResult(path, None, [_syntax_problem(text, path, error)])
     except RecursionError:
-        return _fail(path, "arrays or tables are nested too deeply")
+        nest = deep_nesting(text, _DEEP)
+        where = offset_position(text, nest) if nest is not None else None
+        message = "arrays or inline tables are nested too deeply (a deck needs a few levels at most)"
+        return LoadResult(path, None, [_at(path, where, (), message)])
     return validate_document(document, text, path)
+
+
+_DEEP = 100  # nesting the parser gives up on is far deeper; this finds where it starts
+_DATE_CHARS = re.compile(r"[0-9A-Za-z:.+_-]*")
+_DATE_LIKE = re.compile(r"\d{4}-|\d{2}:\d")
+
+
+def _syntax_problem(text: str, path: str, error: Exception) -> Problem:
+    """A TOML syntax error in the author's words, where the mistake is (not where the parser gave up)."""
+    line, column = getattr(error, "lineno", None), getattr(error, "colno", None)
+    message = str(getattr(error, "msg", error))
+    offset = getattr(error, "pos", None)
+    if not isinstance(offset, int) or not 0 <= offset <= len(text):
+        return Problem(path, line, column, "error", f"TOML syntax: {visible(message)}")
+    explained = _explain(text, offset, message)
+    if explained is None:
+        return Problem(path, line, column, "error", f"TOML syntax: {visible(message)}")
+    where, words = explained
+    position = offset_position(text, where)
+    return Problem(path, position.line, position.column, "error", words)
+
+
+# What the parser says when a string does not close, whatever kind of string it is.
+_UNCLOSED = ("Illegal character '\\n'", "Illegal character '\\r'", "Unterminated string", "Expected \"'")
+
+
+def _explain(text: str, offset: int, message: str) -> tuple[int, str] | None:
+    if message.startswith(_UNCLOSED):
+        opening = unclosed_string(text)
+        if opening is not None and opening <= offset:
+            quote = text[opening : opening + 3] if text.startswith(('"""', "'''"), opening) else text[opening]
+            return opening, f"unclosed string: a {quote} opened here has no closing quote"
+    if message.startswith(("Cannot overwrite a value", "Duplicate inline table key", "Cannot declare")):
+        statement = statement_before(text, offset)
+        if statement is not None:
+            key, start, is_table = statement
+            first = locate(text, [key]).key(key)
+            name = "[" + ".".join(visible(part) for part in key if isinstance(part, str)) + "]"
+            if first is not None and first != offset_position(text, start):
+                if is_table:
+                    return start, f"table {name} is already defined (at line {first.line})"
+                return start, f"key '{visible(key[-1])}' is given twice (first at line {first.line})"
+            for end in range(1, len(key)):  # `a = 1` then `a.b = 2`: a value, then a table
+                given = locate(text, [key[:end]]).keys.get(key[:end])
+                if given is not None and given != offset_position(text, start):
+                    dotted = ".".join(visible(part) for part in key[:end] if isinstance(part, str))
+                    words = f"'{dotted}' already has a value (line {given.line}); it cannot be a table too"
+                    return start, words
+    token_start = offset
+    while token_start > 0 and _DATE_CHARS.fullmatch(text[token_start - 1]):
+        token_start -= 1
+    token = text[token_start : _DATE_CHARS.match(text, offset).end()]  # type: ignore[union-attr]
+    if _DATE_LIKE.match(token):
+        return token_start, (
+            f"'{visible(token)}' is not a valid date or time: write a date as YYYY-MM-DD, "
+            "such as 2026-01-13 (a time as 14:30:00)"
+        )
+    return None
 
 
 class _Issue(NamedTuple):
@@ -82,6 +148,7 @@ class _Issue(NamedTuple):
     loc: tuple[str | int, ...]  # the key named when the position is unknown
     message: str
     severity: Severity = "error"
+    first: tuple[str | int, ...] | None = None  # a second use: the first is named by its line
 
 
 # Far more keys than any table of the format has: such a table is reported as one problem,
@@ -136,10 +203,10 @@ def _validate(document: dict[str, Any]) -> tuple[CompiledDeck | None, list[_Issu
             valid_cards.append(_CARD.validate_python(card))
         except ValidationError as error:
             issues += [_issue(detail, ("cards", index)) for detail in _details(error)]
-    for loc, message in cross_card_issues(document):
+    for loc, message, first in cross_card_issues(document):
         if len(issues) >= MAX_PROBLEMS:
             break
-        issues.append(_Issue("value", loc, loc, message))
+        issues.append(_Issue("value", loc, loc, message, first=first))
     if issues or model is None:
         return None, issues
     return model.model_copy(update={"cards": valid_cards}).compile(), []
@@ -156,27 +223,32 @@ def _too_many_keys(table: object, loc: tuple[str | int, ...]) -> _Issue | None:
     unknown = [key for key in itertools.islice(table, _MAX_KEYS * 2) if key not in allowed][:3]
     examples = ", ".join(f"'{visible(key)}'" for key in unknown)
     what = "this card" if loc[:1] == ("cards",) else "this table"
-    message = f"{what} has {len(table):,} keys, far more than the format knows (unknown keys: {examples}, ...)"
+    message = f"{what} has {len(table):,} keys, far more than the format knows (unknown: {examples}, …)"
     return _Issue("key", loc, loc, message)
 
 
 def _place(text: str, path: str, issues: list[_Issue]) -> list[Problem]:
     """The problems of ``issues`` at their lines and columns, finding only those positions."""
     shown = issues[:MAX_PROBLEMS]
-    positions = locate(text, {issue.at for issue in shown})
+    wanted = {issue.at for issue in shown} | {issue.first for issue in shown if issue.first is not None}
+    positions = locate(text, wanted)
     problems = []
     for issue in shown:
         where = positions.key(issue.at) if issue.where == "key" else positions.value(issue.at)
-        problems.append(_at(path, where, issue.loc, issue.message, issue.severity))
+        message = issue.message
+        if issue.first is not None:
+            first = positions.key(issue.first)
+            where_first = f"at line {first.line}" if first else f"by {key_name(issue.first[:2])}"
+            message += f" (first used {where_first})"
+        problems.append(_at(path, where, issue.loc, message, issue.severity))
     if len(issues) >= MAX_PROBLEMS:
-        problems.append(
-            Problem(path, None, None, "error", f"checking stopped after {MAX_PROBLEMS:,} problems; fix these first")
-        )
+        stopped = f"checking stopped after {MAX_PROBLEMS:,} problems; fix these first"
+        problems.append(Problem(path, None, None, "error", stopped))
     return problems
 
 
 def _warnings(deck: CompiledDeck, text: str, path: str) -> list[Problem]:
-    missing = [index for index, card_id in enumerate(deck.card(i).id for i in range(len(deck))) if card_id is None]
+    missing = [index for index in range(len(deck)) if deck.card(index).id is None]
     if not missing:
         return []
     message = (

@@ -31,7 +31,8 @@ from otsquiz.core import cards
 from otsquiz.core.answers import normalize
 from otsquiz.core.cards import parse_gaps
 from otsquiz.core.limits import MAX_CARDS, MAX_TEXT
-from otsquiz.core.text import UNSAFE
+from otsquiz.core.problems import key_name
+from otsquiz.core.text import UNSAFE, visible
 
 FORMAT_VERSION = 1
 
@@ -339,7 +340,9 @@ class Deck(_Strict):
             "deck": {"sources": [{"id": source.id} for source in self.deck.sources]},
             "cards": [{"id": card.id, "source": card.source} for card in self.cards],
         }
-        for loc, message in cross_card_issues(outline):
+        for loc, message, first in cross_card_issues(outline):
+            if first is not None:
+                message += f" (first used by {key_name(first[:2])})"
             raise PydanticCustomError("deck_rule", message, {"loc": loc})
         return self
 
@@ -380,8 +383,12 @@ def _compile_card(card: _Card) -> cards.Card:
     return cards.Card(**{name: _frozen(value) for name, value in card.__dict__.items()})
 
 
-def cross_card_issues(document: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """Rules across cards (unique ids, sources that resolve), on a raw or dumped document.
+Loc = tuple[str | int, ...]
+
+
+def cross_card_issues(document: dict[str, Any]) -> Iterator[tuple[Loc, str, Loc | None]]:
+    """Rules across cards (unique ids, sources that resolve), on a raw or dumped document:
+    (where, what is wrong, where the first use is when the issue is a second use).
 
     The loader runs these on the raw document too when some card is invalid,
     so that one broken card does not hide a duplicate id elsewhere.
@@ -397,14 +404,16 @@ def cross_card_issues(document: dict[str, Any]) -> Iterator[tuple[tuple[str | in
         card_id = card.get("id")
         if isinstance(card_id, str):
             if card_id in seen:
-                yield ("cards", index, "id"), f"card id '{card_id}' is already used by cards[{seen[card_id]}]"
+                first = ("cards", seen[card_id], "id")
+                yield ("cards", index, "id"), f"duplicate id '{visible(card_id)}'", first
             else:
                 seen[card_id] = index
         source = card.get("source")
         if isinstance(source, str) and source and source not in source_ids and not _is_url(source):
             yield (
                 ("cards", index, "source"),
-                f"source '{source}' is neither a URL nor the id of one of the deck's sources",
+                f"source '{visible(source)}' is neither a URL nor the id of one of the deck's sources",
+                None,
             )
 
 

@@ -9,6 +9,7 @@ and never needs to decode a value.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tomllib
 from collections.abc import Iterable
@@ -71,6 +72,9 @@ class _Scanner:
         # Only the paths asked for, and their ancestors (the fallback of ``key``), are kept.
         self.keep: set[Path] | None = None
         self.remaining: set[Path] = set()
+        # For ``statement_before``: the last key or table header that starts before ``stop``.
+        self.stop: int | None = None
+        self.last: tuple[Path, int, bool] | None = None
         if wanted is not None:
             self.remaining = set(wanted)
             self.keep = {path[:end] for path in self.remaining for end in range(1, len(path) + 1)}
@@ -117,6 +121,8 @@ class _Scanner:
             if self.pos >= len(text):
                 return self.result
             start = self.pos
+            if self.stop is not None and start > self.stop:
+                raise _Done
             if text.startswith("[[", self.pos):
                 self.pos += 2
                 path = self.dotted_key()
@@ -134,6 +140,7 @@ class _Scanner:
             elif text[self.pos] == "[":
                 self.pos += 1
                 table = self.resolve(self.dotted_key())
+                self.last = (table, start, True)
                 self.pos = text.index("]", self.pos) + 1
                 if table not in self.result.keys:
                     self.record(self.result.keys, table, start)
@@ -179,7 +186,10 @@ class _Scanner:
 
     def key_value(self, table: Path) -> None:
         start = self.pos
+        if self.stop is not None and start > self.stop:
+            raise _Done
         path = (*table, *self.dotted_key())
+        self.last = (path, start, False)
         self.record(self.result.keys, path, start, done=False)
         self.skip_blank(newlines=False)
         self.pos += 1  # '='
@@ -279,3 +289,60 @@ def locate(text: str, wanted: Iterable[Path] | None = None) -> Positions:
         return scanner.result
     except (ValueError, IndexError, RecursionError, tomllib.TOMLDecodeError):
         return scanner.result
+
+
+def offset_position(text: str, offset: int) -> Position:
+    """The line and column of ``offset`` in ``text``."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return Position(text.count("\n", 0, offset) + 1, offset - line_start + 1)
+
+
+def statement_before(text: str, offset: int) -> tuple[Path, int, bool] | None:
+    """The key (or ``[table]`` header: True) of the last statement that starts at or before ``offset``,
+    with the offset where it starts: what a parser error at ``offset`` is about.
+
+    It works on text that does not parse, up to the error; it keeps no positions.
+    """
+    scanner = _Scanner(text, ())
+    scanner.stop = offset
+    with contextlib.suppress(_Done, ValueError, IndexError, RecursionError, tomllib.TOMLDecodeError):
+        scanner.scan()
+    return scanner.last
+
+
+# A comment, a closed string of each kind, or (the group "open") a quote that opens a string
+# which never closes: a comment or string is skipped whole, so the quotes inside it do not count.
+_STRINGS = re.compile(
+    r'#[^\n]*|"""(?:[^\\]|\\[\s\S])*?"""|\'\'\'[\s\S]*?\'\'\'|(?P<open3>"""|\'\'\')'
+    r'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|(?P<open>["\'])'
+)
+
+
+def unclosed_string(text: str) -> int | None:
+    """The offset of the first quote that opens a string without a closing quote."""
+    for match in _STRINGS.finditer(text):
+        if match.group("open3") or match.group("open"):
+            return match.start()
+    return None
+
+
+_BRACKETS = re.compile(
+    r'#[^\n]*|"""(?:[^\\]|\\[\s\S])*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|[\[\]{}]'
+)
+
+
+def deep_nesting(text: str, depth: int) -> int | None:
+    """The offset of the outermost bracket of the first value nested ``depth`` levels deep."""
+    level = 0
+    outermost = 0
+    for match in _BRACKETS.finditer(text):
+        char = match.group()
+        if char in "[{":
+            if level == 0:
+                outermost = match.start()
+            level += 1
+            if level >= depth:
+                return outermost
+        elif char in "]}":
+            level = max(level - 1, 0)
+    return None

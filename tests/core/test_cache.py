@@ -248,7 +248,9 @@ def test_the_cache_stays_under_its_cap(
     assert not _entry_of(otsquiz_home, decks[0]).exists()  # ...the least recently used goes first
 
 
-def test_a_failed_write_is_ignored(deck_file: Path, otsquiz_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_is_ignored(
+    deck_file: Path, otsquiz_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def disk_full(*args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 

@@ -120,7 +120,7 @@ def test_deck_rules() -> None:
         Deck.model_validate(deck(language="not a tag"))
     with pytest.raises(ValidationError, match="used twice"):
         Deck.model_validate(deck(sources=[{"id": "s", "title": "a"}, {"id": "s", "title": "b"}]))
-    with pytest.raises(ValidationError, match="already used"):
+    with pytest.raises(ValidationError, match=r"duplicate id 'basic-card' \(first used by cards\[0\]\)"):
         Deck.model_validate(deck(card("basic"), card("basic")))
     with pytest.raises(ValidationError, match="neither a URL"):
         Deck.model_validate(deck(card("basic", source="nowhere")))
