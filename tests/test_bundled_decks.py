@@ -367,6 +367,7 @@ CLUSTERS = {
         "proposal-who": ["Nazarbayev", "Nazarbaev"],
         "proposal-country": ["Kazakhstan"],
         "proposal-antalya": ["Antalya"],
+        "three-years-after-proposal": [],
     },
 }
 
