@@ -164,7 +164,7 @@ class OtsquizApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, QuizScreen) and screen.session is not None:
                 with contextlib.suppress(StoreError):
-                    screen.session.summary()
+                    screen.session.close()
 
     def on_unmount(self) -> None:
         self.store.close()

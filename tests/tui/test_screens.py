@@ -21,11 +21,20 @@ from textual_plotext import PlotextPlot
 from otsquiz.core.problems import Problem
 from otsquiz.core.store import Store
 from otsquiz.tui.screens.help import HELP
-from otsquiz.tui.screens.home import HomeScreen, broken_decks_notice
+from otsquiz.tui.screens.home import HomeScreen, broken_decks_notice, deck_rows
 from otsquiz.tui.screens.quiz import QuizScreen
 from otsquiz.tui.screens.settings import SettingsScreen
 from otsquiz.tui.screens.stats import StatsScreen, count_ticks
-from tests.tui.conftest import AppFactory, all_types_deck, figures_read, press_answer, record_progress, study
+from tests.tui.conftest import (
+    CARDS,
+    AppFactory,
+    all_types_deck,
+    figures_read,
+    make_deck,
+    press_answer,
+    record_progress,
+    study,
+)
 
 SIZE = (100, 34)
 
@@ -333,3 +342,14 @@ async def test_help_at_80_columns_breaks_no_line(make_app: AppFactory) -> None:
         await pilot.pause()
         text = app.screen.query_one("#help-text", Static)
         assert text.virtual_region.height == len(HELP.split("\n"))  # one row per line, none wrapped
+
+
+async def test_home_counts_only_the_cards_a_deck_has_now(make_app: AppFactory) -> None:
+    record_progress({0: 1})  # the first card, "capital", studied
+    without_it = make_deck("all-types", [card for kind, card in CARDS.items() if kind != "basic"], "Every card type")
+    app = make_app([without_it])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        [row] = deck_rows(app)
+        assert row[2:] == (8, 9, 0, 9, 0.0)  # cards, questions, due, new, mastery: the removed card is gone

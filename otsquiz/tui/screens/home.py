@@ -227,7 +227,8 @@ def deck_rows(app: OtsquizApp) -> list[tuple[str, str, int, int, int, int, float
 
     Counted by the database, so that a large collection opens as fast as a small one.
     """
-    counts = app.store.deck_counts(app.profile.id, app.clock())
+    # Only the cards a deck has now count: one removed from its file is not "studied" any more.
+    counts = app.store.deck_counts(app.profile.id, app.clock(), {deck.deck.id: deck.keys for deck in app.decks})
     rows = []
     for deck in app.decks:
         questions = len(deck.keys)
