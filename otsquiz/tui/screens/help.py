@@ -48,7 +48,7 @@ After the verdict
   escape          end the session and see the summary
 
 The footer shows the keys that apply at each moment. A drill's timer
-stands still while this help is open.
+runs on while this help is open: the clock is the same for everyone.
 
 Press escape to close this help.
 """
