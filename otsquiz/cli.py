@@ -97,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
         "--profile",
         default=argparse.SUPPRESS,
         metavar="NAME",
-        help="whose progress to use (created on first use; default: 'default')",
+        help="whose progress to use (created when first used to study or drill; default: 'default')",
     )
     parser = _Parser(
         prog="otsquiz",

@@ -78,7 +78,7 @@ class PlainRunner:
         session = self.session
         title = "Drill" if session.mode == "drill" else "Study"
         if session.current is None:
-            self.say("Nothing to study right now: no card is due and no new card is left for today.")
+            self.say("Nothing to study right now: no question is due and no new one is left for today.")
         else:
             self.say(f"{title}: {session.total} question{'s' if session.total != 1 else ''}. {HELP}")
         try:
