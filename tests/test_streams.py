@@ -43,7 +43,13 @@ def into_a_closed_pipe(*args: str) -> subprocess.CompletedProcess[str]:
     os.close(read_end)
     try:
         return subprocess.run(
-            [*OTSQUIZ, *args], stdout=write_end, stderr=subprocess.PIPE, text=True, cwd=REPO, check=False
+            [*OTSQUIZ, *args],
+            input="1\n" * 5,  # answers for the plain mode, which stops asking when nobody reads
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+            check=False,
         )
     finally:
         os.close(write_end)
@@ -104,8 +110,6 @@ def test_head_of_stats_json_as_in_the_issue() -> None:
     require_program("head")
     result = shell("$OTSQUIZ stats --json | head -c1; echo \" $?\"")
     assert result.stdout == "{ 0\n" and result.stderr == ""
-    result = shell(f"$OTSQUIZ validate '{DATA / 'empty.toml'}' | head -c1 >/dev/null; echo $?", )
-    assert result.stderr == ""
 
 
 def test_validate_into_head_keeps_exit_code_1() -> None:
