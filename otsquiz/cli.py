@@ -189,12 +189,14 @@ def _existing(paths: Sequence[str]) -> list[str]:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from otsquiz.core.library import find_deck_files, inspect_decks
     from otsquiz.core.problems import summary
+    from otsquiz.core.text import visible
 
     paths = _existing(args.paths)
     files = list(find_deck_files(paths))
     if not files:
-        raise UsageError(f"no deck files (*.toml) in {', '.join(paths)}")
-    results = inspect_decks(files, use_cache=not args.no_cache)
+        raise UsageError(f"no deck files (*.toml) in {', '.join(visible(path) for path in paths)}")
+    # A deck id clashes with the decks otsquiz would load beside this one, not only with those given.
+    results = inspect_decks(files, use_cache=not args.no_cache, context=_deck_sources([]))
     problems = [problem for result in results for problem in result.problems]
     if args.format == "json":
         print(json.dumps([problem.to_json() for problem in problems], ensure_ascii=False, indent=2))
@@ -335,16 +337,22 @@ def _deck_sources(extra: Sequence[str]) -> list[Path]:
 
 def _cmd_decks(args: argparse.Namespace) -> int:
     from otsquiz.core.library import inspect_decks
+    from otsquiz.core.text import visible
 
     rows = []
     for deck in inspect_decks(_deck_sources(args.paths)):
-        if not deck.ok:
-            errors = sum(1 for p in deck.problems if p.severity == "error")
-            problems = f"({errors} error{'s' if errors != 1 else ''}: otsquiz validate {deck.path})"
-            rows.append(("-", problems, "", "", "", deck.path))
+        path = visible(deck.path)
+        errors = sum(1 for p in deck.problems if p.severity == "error")
+        if not deck.ok and errors:
+            problems = f"({errors} error{'s' if errors != 1 else ''}: otsquiz validate {path})"
+            rows.append(("-", problems, "", "", "", path))
+            continue
+        if not deck.ok:  # hidden by one of your decks with its id
+            why = deck.problems[-1].message if deck.problems else "not loaded"
+            rows.append(("-", f"({visible(why)})", "", "", "", path))
             continue
         counts = (str(deck.cards), str(deck.questions))
-        rows.append((deck.deck_id or "", deck.title, *counts, ", ".join(deck.types), deck.path))
+        rows.append((deck.deck_id or "", visible(deck.title), *counts, ", ".join(deck.types), path))
     if not rows:
         print("No decks found.")
         return EXIT_OK
@@ -480,6 +488,7 @@ def _collection(selectors: Sequence[str]) -> list[Any]:
 
 def _run_session(args: argparse.Namespace, mode: str) -> int:
     from otsquiz.core.session import Session
+    from otsquiz.core.store import StoreError
 
     decks = _collection(args.decks)
     if _use_app(args):
@@ -517,6 +526,10 @@ def _run_session(args: argparse.Namespace, mode: str) -> int:
             PlainRunner(session).run()
         except OSError as error:  # stdin is a folder, or its terminal went away
             raise CommandError(f"cannot read the answers: {error.strerror or error}") from None
+        finally:
+            if not session.closed:  # stopped by a signal or an error: still record when it ended
+                with suppress(StoreError):
+                    session.close()
     return EXIT_OK
 
 

@@ -95,6 +95,12 @@ def test_a_signal_while_the_plain_mode_waits_keeps_every_answer(tmp_path: Path, 
         for name in answered:
             [row] = store.history(profile.id, "sig", name)
             assert row.verdict == "correct"
+        [(session_id,)] = store.connection.execute(
+            "SELECT id FROM sessions WHERE profile_id = ?", (profile.id,)
+        ).fetchall()
+        session = store.session(session_id)
+        assert session["finished"] is not None  # its end was recorded on the way out
+        assert (session["questions"], session["correct"]) == (2, 2)
 
 
 # ---------------------------------------------------------------- the other commands, paused at a chosen point
