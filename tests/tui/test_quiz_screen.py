@@ -382,3 +382,19 @@ async def test_a_drill_says_which_question_of_how_many(make_app: AppFactory) -> 
         await pilot.press("u")
         await pilot.pause()
         assert "question 2 of 3" in shown(app, "#status")
+
+
+async def test_study_says_what_is_left_by_kind_of_card(make_app: AppFactory) -> None:
+    deck = make_deck("two", [CARDS["truefalse"], CARDS["typed"]], "Two cards")
+    app = make_app([deck], start=study(["two"]))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await quiz(pilot)
+        assert "2 new · 0 learning · 0 review" in shown(app, "#status")
+        await press_answer(pilot, current(screen), True, keystrokes=False)
+        await pilot.pause()
+        # The card answered is in its learning steps and comes back: it is counted as learning.
+        assert "1 new · 1 learning · 0 review" in shown(app, "#status")
+        await pilot.press("enter")
+        await press_answer(pilot, current(screen), True, keystrokes=False)
+        await pilot.pause()
+        assert "0 new · 2 learning · 0 review" in shown(app, "#status")

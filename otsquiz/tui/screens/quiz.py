@@ -71,10 +71,7 @@ def progress_text(session: Session, answering: bool) -> str:
     if session.mode == "drill":
         number = min(session.done + (1 if answering else 0), session.total)
         return f"question {max(number, 1)} of {session.total}"
-    by_state = getattr(session, "remaining_by_state", None)
-    if by_state is None:  # until Session.remaining_by_state lands
-        return f"{session.remaining} left"
-    left = by_state()
+    left = session.remaining_by_state()
     return f"{left.new} new · {left.learning} learning · {left.review} review"
 
 
