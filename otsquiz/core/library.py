@@ -18,19 +18,23 @@ from typing import NamedTuple, Protocol
 from otsquiz.core import deck_cache
 from otsquiz.core.cards import Deck
 from otsquiz.core.limits import MAX_FILE_BYTES
-from otsquiz.core.problems import Problem
+from otsquiz.core.problems import Problem, Severity
 
 DECK_SUFFIX = ".toml"
 
 
 def find_deck_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    """The deck files named, with folders searched recursively, in a stable order."""
+    """The deck files named, with folders searched recursively, in a stable order; each file once,
+    however many times it is named (a file given and also in a folder given)."""
+    seen: set[str] = set()
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob(f"*{DECK_SUFFIX}") if p.is_file())
-        else:
-            yield path
+        found = sorted(p for p in path.rglob(f"*{DECK_SUFFIX}") if p.is_file()) if path.is_dir() else [path]
+        for file in found:
+            real = os.path.realpath(file)
+            if real not in seen:
+                seen.add(real)
+                yield file
 
 
 def read_deck_file(path: str | os.PathLike[str]) -> bytes | Problem:
@@ -184,19 +188,31 @@ def _summary_from_json(path: str, data: dict[str, object]) -> DeckSummary:
     return DeckSummary(path, deck_id, title, cards, questions, tuple(types), found)
 
 
-def inspect_decks(paths: Iterable[str | os.PathLike[str]], *, use_cache: bool = True) -> list[DeckSummary]:
-    summaries = [inspect_deck(path, use_cache=use_cache) for path in find_deck_files(paths)]
-    for index, problem in _duplicates(summaries).items():
+def inspect_decks(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    use_cache: bool = True,
+    context: Iterable[str | os.PathLike[str]] = (),
+) -> list[DeckSummary]:
+    """The summaries of the decks in ``paths``; a deck id they share with each other, or with a
+    deck of ``context`` (the other decks otsquiz knows, which are not reported), is a problem."""
+    targets = list(find_deck_files(paths))
+    seen = {os.path.realpath(path) for path in targets}
+    others = [path for path in find_deck_files(context) if os.path.realpath(path) not in seen]
+    summaries = [inspect_deck(path, use_cache=use_cache) for path in [*targets, *others]]
+    for index, (problem, drop) in _clashes(summaries).items():
         summary = summaries[index]
-        summaries[index] = summary._replace(deck_id=None, problems=[*summary.problems, problem])
-    return summaries
+        deck_id = None if drop else summary.deck_id
+        summaries[index] = summary._replace(deck_id=deck_id, problems=[*summary.problems, problem])
+    return summaries[: len(targets)]
 
 
 def load_decks(paths: Iterable[str | os.PathLike[str]], *, use_cache: bool = True) -> list[LoadResult]:
     results = [load_deck(path, use_cache=use_cache) for path in find_deck_files(paths)]
-    for index, problem in _duplicates(results).items():
+    for index, (problem, drop) in _clashes(results).items():
         result = results[index]
-        results[index] = result._replace(deck=None, problems=[*result.problems, problem])
+        deck = None if drop else result.deck
+        results[index] = result._replace(deck=deck, problems=[*result.problems, problem])
     return results
 
 
@@ -208,21 +224,52 @@ class _Loaded(Protocol):
     def deck_id(self) -> str | None: ...
 
 
-def _duplicates(results: Sequence[_Loaded]) -> dict[int, Problem]:
-    """The error of each deck (by index) whose id an earlier file already uses."""
-    first_by_id: dict[str, _Loaded] = {}
-    duplicates = {}
+def _clashes(results: Sequence[_Loaded]) -> dict[int, tuple[Problem, bool]]:
+    """The problem of each deck (by index) whose id another file uses too, and whether it is dropped.
+
+    One of your decks with the id of a bundled deck replaces it (an edited copy of a
+    bundled deck): a warning on each, and the bundled one is dropped. Two of your
+    decks with one id are an error on each, and neither is loaded: which one would
+    win must not depend on how the files happen to be named.
+    """
+    by_id: dict[str, list[int]] = {}
     for index, result in enumerate(results):
-        deck_id = result.deck_id
-        if deck_id is None:
+        if result.deck_id is not None:
+            by_id.setdefault(result.deck_id, []).append(index)
+    clashes: dict[int, tuple[Problem, bool]] = {}
+    for deck_id, indexes in by_id.items():
+        if len(indexes) < 2:
             continue
-        first = first_by_id.setdefault(deck_id, result)
-        if first is result:
+        bundled = [i for i in indexes if _is_bundled(results[i].path)]
+        yours = [i for i in indexes if i not in bundled]
+        if len(yours) == 1:
+            [mine] = yours
+            names = ", ".join(results[i].path for i in bundled)
+            message = (
+                f"deck id '{deck_id}' is also the bundled deck {names}: this deck is used, the bundled one hidden"
+            )
+            clashes[mine] = (_clash(results[mine].path, "warning", message), False)
+            for i in bundled:
+                hidden = f"hidden: {results[mine].path} has the same deck id '{deck_id}' and is used instead"
+                clashes[i] = (_clash(results[i].path, "warning", hidden), True)
             continue
-        line, column = _deck_id_position(result.path)
-        message = f"deck id '{deck_id}' is already used by {first.path}"
-        duplicates[index] = Problem(result.path, line, column, "error", message, "deck.id")
-    return duplicates
+        clashing = yours or bundled  # your decks clash with each other; the bundled ones are left alone
+        for i in clashing:
+            others = ", ".join(results[j].path for j in clashing if j != i)
+            message = f"deck id '{deck_id}' is already used by {others}: rename one (neither is loaded)"
+            clashes[i] = (_clash(results[i].path, "error", message), True)
+    return clashes
+
+
+def _is_bundled(path: str) -> bool:
+    from otsquiz.core.paths import bundled_decks_dir
+
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(bundled_decks_dir()))
+
+
+def _clash(path: str, severity: Severity, message: str) -> Problem:
+    line, column = _deck_id_position(path)
+    return Problem(path, line, column, severity, message, "deck.id")
 
 
 def _deck_id_position(path: str) -> tuple[int | None, int | None]:
@@ -232,7 +279,7 @@ def _deck_id_position(path: str) -> tuple[int | None, int | None]:
     if isinstance(data, Problem):
         return None, None
     try:
-        where = locate(data.decode("utf-8-sig")).value(("deck", "id"))
+        where = locate(data.decode("utf-8-sig"), [("deck", "id")]).value(("deck", "id"))
     except UnicodeDecodeError:
         return None, None
     return (where.line, where.column) if where else (None, None)

@@ -3,11 +3,16 @@
 One line per problem, ``path:line:column: severity: message``, as the deck
 format contract says. A position is printed only when it is known: where it
 is not, the line names the path and the key instead of a made-up number.
+Everything that came from outside (the path, keys and values quoted in the
+message) is shown through ``visible``, so a file named with an escape
+sequence prints as ``\\x1b]0;x\\x07`` and does nothing to the terminal.
 """
 
 from __future__ import annotations
 
 from typing import Literal, NamedTuple
+
+from otsquiz.core.text import visible
 
 Severity = Literal["error", "warning"]
 
@@ -21,10 +26,12 @@ class Problem(NamedTuple):
     key: str | None = None  # e.g. "cards[3].prompt", shown when the position is unknown
 
     def format(self) -> str:
+        """The line an author reads; a file name, key or value with an escape sequence is spelled out."""
+        path, message = visible(self.path), visible(self.message)
         if self.line is not None:
-            return f"{self.path}:{self.line}:{self.column or 1}: {self.severity}: {self.message}"
-        where = f" {self.key}:" if self.key else ""
-        return f"{self.path}:{where} {self.severity}: {self.message}"
+            return f"{path}:{self.line}:{self.column or 1}: {self.severity}: {message}"
+        where = f" {visible(self.key)}:" if self.key else ""
+        return f"{path}:{where} {self.severity}: {message}"
 
     def at(self, path: str) -> Problem:
         """The same problem in a file read under another path (problems are cached by content)."""
@@ -32,11 +39,11 @@ class Problem(NamedTuple):
 
     def to_json(self) -> dict[str, object]:
         return {
-            "path": self.path,
+            "path": visible(self.path),
             "line": self.line,
             "column": self.column,
             "severity": self.severity,
-            "message": self.message,
+            "message": visible(self.message),
         }
 
 

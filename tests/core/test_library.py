@@ -81,3 +81,99 @@ def test_a_fifo_named_like_a_deck_is_not_a_deck_file(
     assert "x.toml: error: not a regular file" in capsys.readouterr().out
     assert _finishes(lambda: main(["decks", str(fifo)])) == 0
     assert "1 error" in capsys.readouterr().out
+
+
+def _deck_text(deck_id: str, title: str = "Mine") -> str:
+    return CLOZE_AND_REVERSE.replace('id = "counts"', f'id = "{deck_id}"').replace("Counts", title)
+
+
+def test_a_file_name_with_an_escape_sequence_is_spelled_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "\x1b]0;x\x07.toml"
+    path.write_text('format = 1\n[deck]\nid = "e1"\n')  # no title: one error
+    assert main(["validate", str(path)]) == 1
+    assert main(["validate", "--format", "json", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert f"{tmp_path}/\\x1b]0;x\\x07.toml:2:1: error: missing required key 'title'" in out
+    assert '"path": "' + str(tmp_path).replace("\\", "\\\\") + '/\\\\x1b]0;x\\\\x07.toml"' in out
+    assert main(["decks", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "otsquiz validate " + str(tmp_path) + "/\\x1b]0;x\\x07.toml" in out
+
+
+def test_a_key_with_an_escape_sequence_is_spelled_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "key.toml"
+    path.write_text(_deck_text("k1") + '"\\u001b[2J" = 1\n')
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "unknown key '\\x1b[2J'" in out
+
+
+@pytest.fixture
+def bundled_copy(otsquiz_home: Path) -> Path:
+    """An edited copy of a bundled deck in the user's deck folder: the same deck id."""
+    from otsquiz.core.paths import bundled_decks_dir
+
+    folder = otsquiz_home / "decks"
+    folder.mkdir(parents=True)
+    copy = folder / "my-founding.toml"
+    copy.write_text(_deck_text("ots-founding", "My founding"))
+    assert (bundled_decks_dir() / "ots-founding.toml").exists()
+    return copy
+
+
+def test_your_copy_of_a_bundled_deck_replaces_it_and_says_so(
+    bundled_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from otsquiz.core.library import load_decks
+    from otsquiz.core.paths import bundled_decks_dir
+
+    results = load_decks([bundled_decks_dir(), bundled_copy.parent])
+    used = [r for r in results if r.deck_id == "ots-founding"]
+    assert [r.path for r in used] == [str(bundled_copy)]
+    [notice] = used[0].problems
+    assert notice.severity == "warning" and "bundled" in notice.message
+    assert "ots-founding.toml" in notice.message
+    assert (notice.line, notice.column) == (3, 6)
+    [hidden] = [r for r in results if r.path.endswith("ots-founding.toml")]
+    assert hidden.deck is None and hidden.problems[-1].severity == "warning"
+    assert str(bundled_copy) in hidden.problems[-1].message
+
+    assert main(["validate", str(bundled_copy)]) == 0  # a notice, not an error
+    out = capsys.readouterr().out
+    assert f"{bundled_copy}:3:6: warning: deck id 'ots-founding' is also the bundled deck" in out
+    assert main(["decks"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("ots-founding ") and "My founding" in line for line in lines)
+    assert any("hidden" in line and line.endswith("ots-founding.toml") for line in lines)
+
+
+@pytest.mark.parametrize("names", [("a.toml", "b.toml"), ("b.toml", "a.toml")])
+def test_two_of_your_decks_with_one_id_are_an_error_on_both_whatever_their_names(
+    otsquiz_home: Path, capsys: pytest.CaptureFixture[str], names: tuple[str, str]
+) -> None:
+    folder = otsquiz_home / "decks"
+    folder.mkdir(parents=True)
+    first, second = folder / names[0], folder / names[1]
+    first.write_text(_deck_text("mine", "First"))
+    second.write_text(_deck_text("mine", "Second"))
+    assert main(["decks"]) == 0
+    out = capsys.readouterr().out
+    assert "First" not in out and "Second" not in out  # neither wins
+    assert main(["validate", str(first)]) == 1  # alone, it still clashes with the other one
+    out = capsys.readouterr().out
+    assert f"{first}:3:6: error: deck id 'mine' is already used by {second}" in out
+    assert main(["validate", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert str(first) in out and str(second) in out and out.count("error: deck id 'mine'") == 2
+
+
+def test_a_file_named_twice_is_one_deck(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "counts.toml"
+    path.write_text(CLOZE_AND_REVERSE)
+    assert main(["validate", str(path), str(tmp_path)]) == 0
+    assert "1 deck file checked: no problems" in capsys.readouterr().out

@@ -87,11 +87,11 @@ def test_a_byte_order_mark_is_accepted() -> None:
 
 def test_duplicate_deck_ids_across_files_name_both_files() -> None:
     results = load_decks([DATA / "duplicate_ids"], use_cache=False)
-    problems = [p for r in results for p in r.problems]
-    [problem] = problems
-    assert problem.path.endswith("second.toml")
-    assert "first.toml" in problem.message
-    assert (problem.line, problem.column) == (4, 6)
+    first, second = (p for r in results for p in r.problems)  # an error on each: neither wins
+    assert first.path.endswith("first.toml") and "second.toml" in first.message
+    assert second.path.endswith("second.toml") and "first.toml" in second.message
+    assert all((p.line, p.column, p.severity) == (4, 6, "error") for p in (first, second))
+    assert all(r.deck is None for r in results)
 
 
 def test_oversized_file_is_rejected_before_it_is_read(tmp_path: Path) -> None:
