@@ -51,6 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except startup.Signalled as signalled:
         stopped = True
         saved = "; every answer given is saved" if handler in (_cmd_study, _cmd_drill) else ""
+        if sys.stderr.isatty():
+            print(file=sys.stderr)  # off the line of the prompt (and of a ^C)
         _error(f"stopped by {signalled.name}{saved}")
         return signalled.exit_code
     except KeyboardInterrupt:  # a SIGINT before the handlers were set, or in the app

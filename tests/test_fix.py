@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from otsquiz.cli import schema_text
 from otsquiz.core.library import load_deck
 from tests.conftest import REPO, require_program
@@ -154,3 +156,14 @@ def test_new_spells_out_escape_sequences_in_the_name(tmp_path: Path) -> None:
     assert "\x1b" not in result.stdout and "x\\x1b[31m.toml" in result.stdout
     again = run("new", str(tmp_path / "x\x1b[31m.toml"))
     assert again.returncode == 2 and "\x1b" not in again.stderr and "exists already" in again.stderr
+
+
+def test_fix_by_root_keeps_the_owner(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("only root can fix a file another user owns")
+    deck = tmp_path / "learner.toml"
+    deck.write_text(DECK)
+    os.chown(deck, 1234, 5678)
+    assert run("fix", str(deck)).returncode == 0
+    assert deck.read_text() == FIXED
+    assert (deck.stat().st_uid, deck.stat().st_gid) == (1234, 5678)

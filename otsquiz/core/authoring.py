@@ -229,9 +229,12 @@ def replace_file(path: str | os.PathLike[str], data: bytes) -> None:
     untouched and the temporary file is gone.
     """
     target = os.path.realpath(path)
-    mode = stat.S_IMODE(os.stat(target).st_mode)
-    temporary = _write_temporary(target, data, mode)
+    status = os.stat(target)
+    temporary = _write_temporary(target, data, stat.S_IMODE(status.st_mode))
     try:
+        if (status.st_uid, status.st_gid) != (os.getuid(), os.getgid()):
+            with suppress(OSError):  # root fixing a learner's deck: it stays theirs
+                os.chown(temporary, status.st_uid, status.st_gid)
         os.replace(temporary, target)
     except BaseException:
         _remove(temporary)
