@@ -250,7 +250,7 @@ class ClozeCard(_Card):
             if key not in answers:
                 raise _located(
                     "unknown_gap",
-                    f"accept names '{key}', which is not the answer of any gap",
+                    f"accept names '{visible(key)}', which is not the answer of any gap",
                     "accept",
                     key,
                 )
