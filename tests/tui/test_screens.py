@@ -14,7 +14,7 @@ import pytest
 from rich.text import Text
 from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, Select, Static
+from textual.widgets import Input, OptionList, Select, SelectionList, Static
 from textual.widgets._select import SelectOverlay
 from textual_plotext import PlotextPlot
 
@@ -353,3 +353,40 @@ async def test_home_counts_only_the_cards_a_deck_has_now(make_app: AppFactory) -
         assert isinstance(app.screen, HomeScreen)
         [row] = deck_rows(app)
         assert row[2:] == (8, 9, 0, 9, 0.0)  # cards, questions, due, new, mastery: the removed card is gone
+
+
+def row_texts(app: Any) -> list[str]:
+    decks = app.screen.query_one("#decks", SelectionList)
+    return [str(decks.get_option_at_index(i).prompt) for i in range(decks.option_count)]
+
+
+@pytest.mark.parametrize("size", [(40, 12), (60, 16), (80, 24)], ids=["40x12", "60x16", "80x24"])
+async def test_home_rows_fit_the_list_and_the_drill_fields_stay_on_a_small_terminal(
+    make_app: AppFactory, size: tuple[int, int]
+) -> None:
+    decks = [all_types_deck(), make_deck("second", [CARDS["typed"]], "Founding, members and observers")]
+    app = make_app(decks, problems=broken_decks())
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        rows = home.query_one("#decks", SelectionList)
+        room = rows.scrollable_content_region.width - 4  # the choice box before each row
+        assert all(len(text) <= room for text in row_texts(app)), (room, row_texts(app))
+        # Due, new and mastery on every row, whatever else it drops.
+        assert all(re.search(r"\d+\s+\d+\s+(?:[█░]+\s+)?\d+%$", text) for text in row_texts(app))
+        assert inside(home.query_one("#drill-count").region, home.region)
+        assert rows.region.height >= 3  # a row or more of the list is on screen
+
+
+async def test_home_lays_its_rows_out_again_when_the_terminal_narrows(make_app: AppFactory) -> None:
+    app = make_app([all_types_deck()])
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.pause()
+        [wide] = row_texts(app)
+        assert re.fullmatch(r"Every card type\s+9\s+10\s+0\s+10\s+[█░]+\s+0%", wide), wide
+        await pilot.resize_terminal(44, 14)
+        await pilot.pause()
+        [narrow] = row_texts(app)
+        assert re.fullmatch(r"Every card ty…\s+0\s+10\s+0%", narrow), narrow
+        assert app.screen.has_class("-short")

@@ -18,11 +18,17 @@ from otsquiz.tui.app import OtsquizApp, SessionRequest, broken_paths
 
 BAR_WIDTH = 6
 TITLE_WIDTH = 30  # keeps a row within 80 columns
+ROW_MARGIN = 12  # columns of a screen's width a row cannot use: padding, border, the choice box, a scrollbar
+COUNTS_WIDTH = 39  # a full row after its title: cards, questions, due, new and the mastery bar
+NARROW_TITLE = 12  # a title any shorter, and the row drops the cards, questions and bar
 
 
 def mastery_bar(share: float, width: int = BAR_WIDTH) -> str:
     filled = round(max(0.0, min(1.0, share)) * width)
     return "█" * filled + "░" * (width - filled)
+
+
+DeckRow = tuple[str, str, int, int, int, int, float]  # title, id, cards, questions, due, new, mastery
 
 
 class DrillField(Input):
@@ -33,6 +39,12 @@ class DrillField(Input):
 
 class HomeScreen(Screen[None]):
     app: OtsquizApp
+
+    # A short terminal keeps the list and the drill fields; the header, the list's title
+    # and the buttons go (the footer has the same keys).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
+
+    _rows: list[DeckRow] | None = None  # the counts last read, laid out again on a resize
 
     # Parsed when this screen is first shown (the app stylesheet holds only shared rules).
     DEFAULT_CSS = """
@@ -62,6 +74,18 @@ class HomeScreen(Screen[None]):
 
     #drill-options {
         height: auto;
+        overflow-x: auto;  /* a narrow terminal scrolls to the field in use */
+        scrollbar-size-horizontal: 0;
+    }
+
+    HomeScreen.-short {
+        Header, #decks-title, #actions {
+            display: none;
+        }
+
+        #profile-line {
+            margin: 0;
+        }
     }
 
     #actions {
@@ -138,31 +162,45 @@ class HomeScreen(Screen[None]):
         self.refresh_decks()
         self.query_one("#decks", SelectionList).focus()
 
+    def on_resize(self) -> None:
+        if self._rows:
+            self._show_rows(self._rows)  # the same counts, laid out for the new width
+
     def refresh_decks(self) -> None:
         app = self.app
         self.query_one("#profile-line", Static).update(
             Content(f"Profile: {visible(app.profile.name)}    (p switches profile or creates one)")
         )
+        self._rows = deck_rows(app)
+        self._show_rows(self._rows)
+
+    def _show_rows(self, rows: list[DeckRow]) -> None:
         decks = self.query_one("#decks", SelectionList)
         chosen = set(decks.selected)
         highlighted = decks.highlighted
         decks.clear_options()
-        rows = deck_rows(app)
         if not rows:
             decks.add_option((Content("No decks found. Add .toml decks to your decks folder."), ""))
             return
-        width = min(TITLE_WIDTH, max(len(title) for title, *_ in rows))
+        room = self.app.size.width - ROW_MARGIN
+        full = room - COUNTS_WIDTH >= NARROW_TITLE
+        longest = max(len(title) for title, *_ in rows)
+        width = min(TITLE_WIDTH, longest, room - COUNTS_WIDTH) if full else max(6, min(longest, room - 18))
         # Cards are the deck's entries; questions what is asked (each cloze gap and reverse
         # counts): due, new and mastery count questions.
-        self.query_one("#decks-header", Static).update(
-            Content(f"{'Deck':<{width}} {'Cards':>5} {'Questions':>9} {'Due':>4} {'New':>4}  Mastery")
-        )
+        header = f"{'Deck':<{width}} {'Cards':>5} {'Questions':>9} {'Due':>4} {'New':>4}  Mastery"
+        if not full:
+            header = f"{'Deck':<{width}} {'Due':>4} {'New':>4} Mastery"
+        self.query_one("#decks-header", Static).update(Content(header))
         for title, deck_id, cards, questions, due, new, mastery in rows:
             shown = title if len(title) <= width else title[: width - 1] + "…"
-            line = (
-                f"{shown:<{width}} {cards:>5} {questions:>9} {due:>4} {new:>4}"
-                f"  {mastery_bar(mastery)} {mastery:>4.0%}"
-            )
+            if full:
+                line = (
+                    f"{shown:<{width}} {cards:>5} {questions:>9} {due:>4} {new:>4}"
+                    f"  {mastery_bar(mastery)} {mastery:>4.0%}"
+                )
+            else:
+                line = f"{shown:<{width}} {due:>4} {new:>4} {mastery:>7.0%}"
             decks.add_option((Content(line), deck_id, deck_id in chosen))
         # Without a highlighted row, space would choose nothing until an arrow was pressed.
         decks.highlighted = min(highlighted or 0, decks.option_count - 1)
@@ -222,7 +260,7 @@ def broken_decks_notice(paths: list[str]) -> str:
     return visible(f"{decks} could not be loaded: run `{command}`")
 
 
-def deck_rows(app: OtsquizApp) -> list[tuple[str, str, int, int, int, int, float]]:
+def deck_rows(app: OtsquizApp) -> list[DeckRow]:
     """(title, id, cards, questions, due, new, mastery) for each deck, for the profile in use.
 
     Counted by the database, so that a large collection opens as fast as a small one.
