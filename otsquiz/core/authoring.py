@@ -265,7 +265,7 @@ def _write_temporary(target: str, data: bytes, mode: int) -> str:
     descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".otsquiz-tmp", dir=folder or ".")
     try:
         with os.fdopen(descriptor, "wb") as file:
-            os.fchmod(file.fileno(), mode)
+            os.chmod(temporary, mode)  # mkstemp's is 600
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
