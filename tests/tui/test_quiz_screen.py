@@ -398,3 +398,24 @@ async def test_study_says_what_is_left_by_kind_of_card(make_app: AppFactory) -> 
         await press_answer(pilot, current(screen), True, keystrokes=False)
         await pilot.pause()
         assert "0 new · 2 learning · 0 review" in shown(app, "#status")
+
+
+async def test_study_counts_what_is_left_only_after_the_first_card_is_up(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting by state asks the database: it waits until the first question is on screen."""
+    from otsquiz.core.session import Session
+
+    app = make_app([type_deck("truefalse")], start=study(["only-truefalse"]))
+    count = Session.remaining_by_state
+    footers_when_counted: list[bool] = []
+
+    def counted(session: Session) -> Any:
+        footers_when_counted.append(bool(app.screen.query(Footer)))
+        return count(session)
+
+    monkeypatch.setattr(Session, "remaining_by_state", counted)
+    async with app.run_test(size=SIZE) as pilot:
+        await quiz(pilot)
+        assert "1 new · 0 learning · 0 review" in shown(app, "#status")
+    assert footers_when_counted and all(footers_when_counted)

@@ -201,6 +201,8 @@ class QuizScreen(Screen[None]):
         self._timer: Timer | None = None
         self._timer_text = ""  # "⏱ 12s" in a timed drill; it stays on screen with the verdict
         self._timed_out = False  # the verdict on screen came from the timer
+        # Study counts what is left by the cards' states (a query): not before the first frame.
+        self._counted = False
         self._outcomes: list[Outcome] = []
         self._lines: dict[str, Static] = {}  # the hint, details, verdict and keys lines, once mounted
 
@@ -246,6 +248,8 @@ class QuizScreen(Screen[None]):
     async def _prepare_answers(self) -> None:
         await self.mount(Footer())
         self.refresh_bindings()  # a footer lists its keys on the next bindings update
+        self._counted = True
+        self._update_status()
         session = self.session
         if session is not None:
             self.run_worker(session.prepare, thread=True, exclusive=True, group="prepare")
@@ -305,10 +309,11 @@ class QuizScreen(Screen[None]):
         parts: list[str | tuple[str, str]] = []
         if self._timer_text:
             parts += [(self._timer_text, "bold $warning"), " · "]
-        parts.append((progress_text(session, answering=self.outcome is None), "$success"))
+        if self._counted or session.mode == "drill":
+            parts += [(progress_text(session, answering=self.outcome is None), "$success"), " · "]
         if session.feedback:
-            parts += [" · ", (f"score {session.score}/{session.done} · streak {session.streak}", "$text-accent")]
-        parts += [" · ", visible(self.app.profile.name)]
+            parts += [(f"score {session.score}/{session.done} · streak {session.streak}", "$text-accent"), " · "]
+        parts.append(visible(self.app.profile.name))
         return Content.assemble(*parts)  # pieces are text, never markup
 
     def show_outcome(self, outcome: Outcome) -> None:
