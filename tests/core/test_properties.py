@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from otsquiz.core.loader import load_bytes, load_text
 from otsquiz.core.models import CARD_TYPES
+from otsquiz.core.toml_positions import locate
 
 
 def _check(result) -> None:  # type: ignore[no-untyped-def]
@@ -100,3 +101,30 @@ def test_arbitrary_toml_documents_give_a_deck_or_problems(document: dict) -> Non
 @given(st.text(max_size=300))
 def test_arbitrary_text_gives_a_deck_or_problems(text: str) -> None:
     _check(load_text(text, "fuzz.toml"))
+
+
+def _paths(value: object, prefix: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    found = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*prefix, index))
+    return found
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(documents, st.data())
+def test_finding_some_positions_finds_what_finding_all_finds(
+    document: dict,  # type: ignore[type-arg]
+    data: st.DataObject,
+) -> None:
+    text = tomli_w.dumps(document)
+    everything = locate(text)
+    paths = _paths(document)
+    wanted = data.draw(st.lists(st.sampled_from(paths), max_size=5)) if paths else []
+    some = locate(text, wanted)
+    for path in wanted:
+        assert some.key(path) == everything.key(path)
+        assert some.value(path) == everything.value(path)
