@@ -566,6 +566,11 @@ def _remember_checked(path: Path) -> None:
             temporary.unlink()
 
 
+def _forget_checked(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        _checked_path(path).unlink(missing_ok=True)
+
+
 def _check_header(path: Path) -> None:
     """Reject a file that is plainly not a whole SQLite database, without writing.
 
@@ -812,6 +817,7 @@ class Store:
             return  # out of time: the whole check runs before the first write
         if problems:
             self._damage = problems[0]
+            _forget_checked(self.path)
             raise CorruptDatabaseError(self.path, problems[0])
         self._checked = True
         _remember_checked(self.path)
@@ -820,6 +826,7 @@ class Store:
         translated = _translate(error, self.path)
         if isinstance(translated, CorruptDatabaseError):
             self._damage = translated.detail  # nothing more is written to this file
+            _forget_checked(self.path)  # and the next open checks it
         return translated
 
     @contextmanager

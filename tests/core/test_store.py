@@ -197,8 +197,12 @@ def test_damage_found_later_is_still_a_corrupt_database_error(db_path: Path) -> 
     data[page_size:] = random_bytes(len(data) - page_size)
     db_path.write_bytes(bytes(data))
     # as when the file is too big to check in the time allowed
+    assert (db_path.parent / (db_path.name + "-checked")).exists()
     with pytest.raises(CorruptDatabaseError), Store.open(db_path, check_budget=0) as store:
         store.stats(store.profile().id, {"deck": ["card-1"]})
+    assert not (db_path.parent / (db_path.name + "-checked")).exists()  # met while reading: forgotten
+    with Store.open(db_path) as store, pytest.raises(CorruptDatabaseError):
+        store.start_session(1, "drill", ["deck"])
 
 
 def first_leaf_page(path: Path, table: str) -> tuple[int, int]:
@@ -249,7 +253,7 @@ def test_a_drill_never_writes_to_a_damaged_database(db_path: Path) -> None:
         with pytest.raises(CorruptDatabaseError):
             store.start_session(profile.id, "drill", ["test"])
     assert db_path.read_bytes() == before
-    assert store_module._was_checked(db_path) is False
+    assert not (db_path.parent / (db_path.name + "-checked")).exists()  # the next open checks again
 
 
 def quick_checks(store: Store) -> list[str]:
