@@ -419,3 +419,24 @@ async def test_study_counts_what_is_left_only_after_the_first_card_is_up(
         await quiz(pilot)
         assert "1 new · 0 learning · 0 review" in shown(app, "#status")
     assert footers_when_counted and all(footers_when_counted)
+
+
+# ---------------------------------------------------------------- snapshots
+
+
+@pytest.mark.parametrize(
+    ("size", "feedback"),
+    [((40, 12), True), ((80, 24), True), ((80, 24), False)],
+    ids=["40x12", "80x24", "80x24-no-feedback"],
+)
+def test_snapshot_of_a_long_card_answered(
+    snap_compare: Any, make_app: AppFactory, size: tuple[int, int], feedback: bool
+) -> None:
+    app = make_app([make_deck("long", [LONG_CARD])], start=drill(["long"], feedback=feedback))
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        screen = await quiz(pilot)
+        await press_answer(pilot, current(screen), False, keystrokes=False)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
