@@ -4,7 +4,9 @@ The terminal app and the plain line mode both drive this class, so they
 behave alike: ``current`` is the question to show, ``submit`` (or ``rate``
 for self-rated cards) judges the answer, schedules the card and commits the
 answer to the store before the next question is chosen. ``overrule`` and
-``undo`` change the last answer; ``summary`` reports the session.
+``undo`` change the last answer; ``summary`` reports the session, and
+``close`` records the end of one left unfinished (its totals are saved with
+every answer, so even a killed session adds up).
 
 Two modes: ``study`` follows the FSRS schedule (due reviews, then new cards);
 ``drill`` asks N questions drawn from the chosen decks, scores them and
