@@ -390,3 +390,20 @@ async def test_home_lays_its_rows_out_again_when_the_terminal_narrows(make_app: 
         [narrow] = row_texts(app)
         assert re.fullmatch(r"Every card ty…\s+0\s+10\s+0%", narrow), narrow
         assert app.screen.has_class("-short")
+
+
+@pytest.mark.parametrize("size", [(40, 16), (80, 24)], ids=["40x16", "80x24"])
+async def test_the_charts_fit_their_titles_and_stack_on_a_narrow_terminal(
+    make_app: AppFactory, size: tuple[int, int]
+) -> None:
+    record_progress({2: 4, 0: 3})
+    app = make_app([all_types_deck()])
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("t")
+        await figures_read(pilot)
+        answers, forecast = (app.screen.query_one(chart, PlotextPlot) for chart in ("#reviews-chart", "#forecast-chart"))
+        for chart, title in ((answers, "Answers per day"), (forecast, "Reviews due")):
+            assert title in Text.from_ansi(chart.plt.build()).plain
+        stacked = forecast.region.y >= answers.region.bottom
+        assert stacked == (size[0] < 70)
+        assert "questions seen" in str(app.screen.query_one("#mastery", Static).render())  # not "cards"

@@ -77,7 +77,15 @@ class StatsScreen(Screen[None]):
         width: 1fr;
         height: 14;
     }
+
+    /* Side by side, a narrow terminal would cut both charts' titles and labels: one above the other. */
+    StatsScreen.-narrow #charts {
+        layout: vertical;
+        height: 28;
+    }
     """
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
 
     BINDINGS = [Binding("escape,q", "close", "Back")]
 
@@ -144,7 +152,7 @@ class StatsScreen(Screen[None]):
         width = max((len(titles.get(d["id"], d["id"])) for d in report["decks"]), default=10)
         mastery = [
             f"{titles.get(d['id'], d['id']):<{width}}  {mastery_bar(d['mastery'], 20)} {d['mastery']:>4.0%}"
-            f"  {d['reviewed']}/{d['cards']} seen · {d['due']} due"
+            f"  {d['reviewed']}/{d.get('questions', d['cards'])} questions seen · {d['due']} due"
             for d in report["decks"]
         ]
         leeches = report["leeches"]
@@ -153,9 +161,9 @@ class StatsScreen(Screen[None]):
             Horizontal(PlotextPlot(id="reviews-chart"), PlotextPlot(id="forecast-chart"), id="charts"),
             Static("Study days (last 12 weeks)", classes="section-title"),
             Static(calendar(per_day, self.app.clock().astimezone().date()), id="calendar"),
-            Static("Mastery per deck (cards with a stability of 21 days or more)", classes="section-title"),
+            Static("Mastery per deck (questions with a stability of 21 days or more)", classes="section-title"),
             Static(plain("\n".join(mastery) or "No decks."), id="mastery"),
-            Static(f"Leeches ({len(leeches)}): cards forgotten 8 times or more", classes="section-title"),
+            Static(f"Leeches ({len(leeches)}): questions forgotten 8 times or more", classes="section-title"),
             Static(
                 plain("\n".join(f"{leech['deck']} / {leech['card']}" for leech in leeches) or "None. Good."),
                 id="leeches",
