@@ -195,7 +195,7 @@ def _validate(document: dict[str, Any]) -> tuple[CompiledDeck | None, list[_Issu
     for index, card in enumerate(cards if isinstance(cards, list) else []):
         if len(issues) >= MAX_PROBLEMS:
             break
-        bulky = _too_many_keys(card, ("cards", index))
+        bulky = _too_many_keys(card, ("cards", index)) or _bulky_field(card, ("cards", index))
         if bulky:
             issues.append(bulky)
             continue
@@ -225,6 +225,20 @@ def _too_many_keys(table: object, loc: tuple[str | int, ...]) -> _Issue | None:
     what = "this card" if loc[:1] == ("cards",) else "this table"
     message = f"{what} has {len(table):,} keys, far more than the format knows (unknown: {examples}, …)"
     return _Issue("key", loc, loc, message)
+
+
+# A table inside a card (a cloze's accept) has one entry per gap: a few, at most hundreds.
+_MAX_ENTRIES = 1_000
+
+
+def _bulky_field(card: object, loc: tuple[str | int, ...]) -> _Issue | None:
+    if not isinstance(card, dict):
+        return None
+    for key, value in card.items():
+        if isinstance(value, dict) and len(value) > _MAX_ENTRIES:
+            message = f"'{visible(key)}' has {len(value):,} entries, far more than a card can use"
+            return _Issue("key", (*loc, key), (*loc, key), message)
+    return None
 
 
 def _place(text: str, path: str, issues: list[_Issue]) -> list[Problem]:

@@ -225,3 +225,11 @@ def test_a_syntax_error_without_a_better_word_keeps_the_parsers() -> None:
     [problem] = load_text("a = abc\n", "x.toml").problems
     assert problem.message == "TOML syntax: Invalid value"
     assert (problem.line, problem.column) == (1, 5)
+
+
+def test_a_cloze_accept_of_thousands_of_entries_is_one_problem() -> None:
+    entries = "".join(f'g{index} = [1]\n' for index in range(2_000))
+    text = HEAD + '[[cards]]\ntype = "cloze"\ntext = "{{a}}"\n[cards.accept]\n' + entries
+    [problem] = load_text(text, "accept.toml").problems
+    assert problem.message == "'accept' has 2,000 entries, far more than a card can use"
+    assert (problem.line, problem.column) == (8, 1)
