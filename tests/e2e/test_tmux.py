@@ -268,7 +268,10 @@ def test_a_database_held_by_another_program_ends_the_app_with_a_message_not_a_tr
     assert stats(otsquiz, otsquiz_home)["reviews_total"] == 1  # the answer before the failing one
 
 
-@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+SIGNALS = [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGQUIT]
+
+
+@pytest.mark.parametrize("number", SIGNALS, ids=[number.name for number in SIGNALS])
 def test_a_signal_ends_the_app_with_the_terminal_restored_and_the_answers_kept(
     terminal: Terminal, otsquiz: str, otsquiz_home: Path, number: signal.Signals
 ) -> None:
