@@ -395,7 +395,7 @@ def cross_card_issues(document: dict[str, Any]) -> Iterator[tuple[Loc, str, Loc 
     """
     deck = document.get("deck") if isinstance(document.get("deck"), dict) else {}
     sources = deck.get("sources") if isinstance(deck.get("sources"), list) else []
-    source_ids = {source.get("id") for source in sources if isinstance(source, dict)}
+    source_ids: set[Any] | None = None  # built when a card first names a source: there may be millions
     cards = document.get("cards") if isinstance(document.get("cards"), list) else []
     seen: dict[str, int] = {}
     for index, card in enumerate(cards):
@@ -409,7 +409,11 @@ def cross_card_issues(document: dict[str, Any]) -> Iterator[tuple[Loc, str, Loc 
             else:
                 seen[card_id] = index
         source = card.get("source")
-        if isinstance(source, str) and source and source not in source_ids and not _is_url(source):
+        if not isinstance(source, str) or not source or _is_url(source):
+            continue
+        if source_ids is None:
+            source_ids = {source.get("id") for source in sources if isinstance(source, dict)}
+        if source not in source_ids:
             yield (
                 ("cards", index, "source"),
                 f"source '{visible(source)}' is neither a URL nor the id of one of the deck's sources",

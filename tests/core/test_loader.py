@@ -233,3 +233,11 @@ def test_a_cloze_accept_of_thousands_of_entries_is_one_problem() -> None:
     [problem] = load_text(text, "accept.toml").problems
     assert problem.message == "'accept' has 2,000 entries, far more than a card can use"
     assert (problem.line, problem.column) == (8, 1)
+
+
+def test_a_source_of_thousands_of_keys_is_one_problem() -> None:
+    keys = ", ".join(f"k{index} = 1" for index in range(3_000))
+    text = 'format = 1\n[deck]\nid = "h1"\ntitle = "H"\nsources = [{id = "s", title = "S"}, {' + keys + "}]\n"
+    [problem] = load_text(text, "sources.toml").problems
+    assert "this table has 3,000 keys" in problem.message and "'k0'" in problem.message
+    assert (problem.line, problem.column) == (5, 37)
