@@ -286,7 +286,7 @@ class Deck:
         return cls(deck, b"".join(blobs), offsets, tuple(keys), tuple(notes), positions, parts, tuple(types))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Pickled encoded: reading a large deck back is a few big objects, not one per field.
+        # Picklable for tools; the deck cache never pickles (see to_plain, from_plain).
         return (
             Deck,
             (
