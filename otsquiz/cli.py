@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -201,7 +202,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     results = inspect_decks(files, use_cache=not args.no_cache, context=_deck_sources([]))
     problems = [problem for result in results for problem in result.problems]
     if args.format == "json":
-        print(json.dumps([problem.to_json() for problem in problems], ensure_ascii=False, indent=2))
+        print(_json_text([problem.to_json() for problem in problems]))
     else:
         for problem in problems:
             print(problem.format())
@@ -211,7 +212,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_fix(args: argparse.Namespace) -> int:
     from otsquiz.core.authoring import fix_ids, replace_file
-    from otsquiz.core.library import find_deck_files
+    from otsquiz.core.library import find_deck_files, read_deck_file
     from otsquiz.core.loader import toml
     from otsquiz.core.text import visible
 
@@ -219,8 +220,12 @@ def _cmd_fix(args: argparse.Namespace) -> int:
     failed = False
     for path in find_deck_files(_existing(args.paths)):
         shown = visible(path)
+        raw = read_deck_file(path)  # never blocks on a FIFO, refuses devices and huge files
+        if not isinstance(raw, bytes):
+            print(raw.format(), file=sys.stderr)
+            failed = True
+            continue
         try:
-            raw = path.read_bytes()
             bom = raw.startswith(b"\xef\xbb\xbf")
             text = raw.decode("utf-8-sig")
             result = fix_ids(text)
@@ -261,9 +266,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
     from otsquiz.core.authoring import create_file, slugify, starter_deck
     from otsquiz.core.text import visible
 
-    path = Path(args.path)
-    if path.suffix != ".toml":
-        path = path.with_suffix(".toml")
+    path = _new_deck_path(args.path)
     if path.exists() or path.is_symlink():
         raise UsageError(f"{path} exists already; choose another name")
     deck_id = slugify(path.stem, max_length=64)
@@ -301,8 +304,19 @@ def _cmd_new(args: argparse.Namespace) -> int:
     print(f"Wrote {visible(path)}: a starter deck with one card of each type.")
     if wrote_schema:
         print(f"Wrote {visible(schema_path)}: the deck format, for completion and checking in your editor.")
-    print(f"Edit it, then check it with: otsquiz validate {visible(path)}")
+    print(f"Edit it, then check it with: otsquiz validate {visible(shlex.quote(str(path)))}")
     return EXIT_OK
+
+
+def _new_deck_path(text: str) -> Path:
+    """The file ``otsquiz new`` writes: PATH, with ".toml" added unless it ends so ("a.b" is a.b.toml).
+
+    A PATH that names no file ("", ".", "..", "/", "folder/", an existing folder) is a usage error.
+    """
+    path = Path(text)
+    if not text or text.endswith(("/", os.sep)) or path.name in ("", ".", "..") or path.is_dir():
+        raise UsageError(f"PATH must name a file, e.g. my-deck.toml (not {text!r})")
+    return path if path.suffix == ".toml" else path.with_name(path.name + ".toml")
 
 
 def _same_text(path: Path, text: str) -> bool:

@@ -281,3 +281,13 @@ def test_stats_of_an_unknown_profile_is_an_error_and_creates_nothing() -> None:
     with Store.open() as store:
         assert [profile.name for profile in store.profiles()] == ["ayse"]
     assert run("stats").returncode == 0  # the default profile: zeros on a fresh install
+
+
+def test_validate_json_escapes_c1_controls(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    deck = tmp_path / "c1\x9b31m.toml"  # U+009B is a one-character CSI on some terminals
+    deck.write_text("format = \n")
+    assert main(["validate", "--format", "json", str(deck)]) == 1
+    out = capsys.readouterr().out
+    assert "\x9b" not in out
+    [finding] = json.loads(out)
+    assert "\\x9b31m.toml" in finding["path"]

@@ -167,3 +167,42 @@ def test_fix_by_root_keeps_the_owner(tmp_path: Path) -> None:
     assert run("fix", str(deck)).returncode == 0
     assert deck.read_text() == FIXED
     assert (deck.stat().st_uid, deck.stat().st_gid) == (1234, 5678)
+
+
+def test_fix_of_a_fifo_is_refused_at_once_and_the_other_files_are_fixed(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    deck = tmp_path / "deck.toml"
+    deck.write_text(DECK)
+
+    # No writer ever opens the FIFO: reading it plainly would wait for ever (the timeout is a safety net).
+    result = subprocess.run(
+        [*OTSQUIZ, "fix", str(fifo), str(deck)], capture_output=True, text=True, timeout=60, check=False
+    )
+
+    assert result.returncode == 1
+    assert f"{fifo}: error: not a regular file" in result.stderr
+    assert deck.read_text() == FIXED
+
+
+@pytest.mark.parametrize("name", ["", ".", "..", "/", "sub/", "folder"])
+def test_new_refuses_a_path_that_names_no_file(tmp_path: Path, name: str) -> None:
+    (tmp_path / "folder").mkdir()
+    before = sorted(path.name for path in tmp_path.iterdir())
+
+    result = run("new", name, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("otsquiz: PATH must name a file, e.g. my-deck.toml")
+    assert "Traceback" not in result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == before
+
+
+def test_new_adds_toml_to_a_name_with_a_dot_and_quotes_the_hint(tmp_path: Path) -> None:
+    result = run("new", "a.b", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "a.b.toml").is_file() and not (tmp_path / "a.toml").exists()
+
+    spaced = run("new", "my deck", cwd=tmp_path)
+    assert spaced.returncode == 0, spaced.stderr
+    assert "check it with: otsquiz validate 'my deck.toml'" in spaced.stdout
