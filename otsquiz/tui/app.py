@@ -224,8 +224,18 @@ class OtsquizApp(App[int]):
 
         self.push_screen(SettingsScreen())
 
+    def in_session(self) -> bool:
+        """Whether a study or drill session is open (its screen is on the stack)."""
+        from otsquiz.tui.screens.quiz import QuizScreen
+
+        return any(isinstance(screen, QuizScreen) for screen in self.screen_stack)
+
     def action_profiles(self) -> None:
         from otsquiz.tui.screens.profiles import ProfileScreen
+
+        if self.in_session():  # the session writes to the profile it started with
+            self.notify("Finish or end this session first (escape), then switch profile.", severity="warning")
+            return
 
         def switch(name: str | None) -> None:
             if name:
@@ -276,9 +286,8 @@ class OtsquizApp(App[int]):
     def _palette(self, mode: str) -> Callable[[], None]:
         def start() -> None:
             from otsquiz.tui.screens.home import HomeScreen
-            from otsquiz.tui.screens.quiz import QuizScreen
 
-            if any(isinstance(screen, QuizScreen) for screen in self.screen_stack):
+            if self.in_session():
                 self.notify("Finish this session first (escape).", severity="warning")
                 return
             home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)

@@ -407,3 +407,28 @@ async def test_the_charts_fit_their_titles_and_stack_on_a_narrow_terminal(
         stacked = forecast.region.y >= answers.region.bottom
         assert stacked == (size[0] < 70)
         assert "questions seen" in str(app.screen.query_one("#mastery", Static).render())  # not "cards"
+
+
+# ---------------------------------------------------------------- profiles during a session
+
+
+async def test_switching_profile_during_a_session_is_refused_and_answers_stay_with_its_profile(
+    make_app: AppFactory,
+) -> None:
+    app = make_app([all_types_deck()], start=study(["all-types"]))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        [switch] = [c for c in app.get_system_commands(app.screen) if c.title == "Switch profile"]
+        switch.callback()  # as the command palette runs it
+        await pilot.pause()
+        assert isinstance(app.screen, QuizScreen)  # no profile dialog over the question
+        [note] = [note for note in app._notifications if "session first" in note.message]
+        assert note.message == "Finish or end this session first (escape), then switch profile."
+        await answer_one(pilot)
+        assert app.profile.name == "default"
+        counts = list(
+            app.store.connection.execute(
+                "SELECT p.name, count(*) FROM review_log r JOIN profiles p ON p.id = r.profile_id GROUP BY 1"
+            )
+        )
+        assert counts == [("default", 1)]
