@@ -568,16 +568,37 @@ async def test_p_creates_a_profile_by_name_and_home_shows_it(make_app: AppFactor
         assert app.store.history(default.id, "all-types", "capital") == []
 
 
-async def test_a_bad_profile_name_is_refused(make_app: AppFactory) -> None:
+async def test_a_bad_profile_name_is_refused_with_the_stores_reason(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("p", "tab", *typing("[bold]"), "enter")
+        await pilot.press("p", "tab", "space", "space", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ProfileScreen)
-        assert "A name has 1-40 letters" in shown(app, "#profile-error")
+        assert shown(app, "#profile-error") == "A profile name must be 1 to 64 characters long."
+        app.screen.query_one("#new-profile", Input).value = "Ali\u202eevil"  # a bidi override
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ProfileScreen)
+        assert "printable characters only" in shown(app, "#profile-error")
+        assert "Ali\\u202eevil" in shown(app, "#profile-error")  # spelled out
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
         assert [p.name for p in app.store.profiles()] == ["default"]
+
+
+async def test_the_profile_dialog_takes_any_name_the_store_takes(make_app: AppFactory) -> None:
+    # The same rule as --profile: up to 64 printable characters, brackets and ampersands too.
+    name = "Ayşe [group B] & Co. — " + "x" * 40
+    assert len(name) == 63
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p", "tab")
+        app.screen.query_one("#new-profile", Input).value = name
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.profile.name == name
+        assert sorted(p.name for p in app.store.profiles()) == sorted([name, "default"])
 
 
 async def test_settings_are_saved_and_persist(make_app: AppFactory) -> None:

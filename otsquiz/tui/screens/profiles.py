@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,10 +11,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from otsquiz.core.store import PROFILE_NAME_MAX, StoreError
 from otsquiz.core.text import visible
 from otsquiz.tui.app import OtsquizApp
-
-NAME = re.compile(r"^[\w .'-]{1,40}$")
+from otsquiz.tui.text import plain
 
 
 class ProfileScreen(ModalScreen[str | None]):
@@ -37,7 +35,7 @@ class ProfileScreen(ModalScreen[str | None]):
                 id="profile-list",
             )
             yield Static("Or a new profile's name, then enter:")  # wraps on a narrow terminal
-            yield Input(placeholder="e.g. Aygerim", id="new-profile", max_length=40)
+            yield Input(placeholder="e.g. Aygerim", id="new-profile", max_length=PROFILE_NAME_MAX)
             yield Static("", id="profile-error")
 
     def on_mount(self) -> None:
@@ -49,13 +47,13 @@ class ProfileScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def created(self, event: Input.Submitted) -> None:
-        name = event.value.strip()
-        if not NAME.match(name):
-            self.query_one("#profile-error", Static).update(
-                "A name has 1-40 letters, digits, spaces, dots, dashes or apostrophes."
-            )
+        # The store's rule, the same as for --profile: it says what is wrong with a name it refuses.
+        try:
+            profile = self.app.store.profile(event.value)
+        except StoreError as error:
+            self.query_one("#profile-error", Static).update(plain(str(error)))
             return
-        self.dismiss(name)
+        self.dismiss(profile.name)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
