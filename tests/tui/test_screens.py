@@ -432,3 +432,42 @@ async def test_switching_profile_during_a_session_is_refused_and_answers_stay_wi
             )
         )
         assert counts == [("default", 1)]
+
+
+def _bound(bindings: Any) -> dict[str, str]:
+    """Each key of a BINDINGS list and the action it runs."""
+    keys: dict[str, str] = {}
+    for binding in bindings:
+        for key in binding.key.split(","):
+            keys[key] = binding.action
+    return keys
+
+
+def test_every_key_the_help_names_is_bound_to_what_it_says() -> None:
+    from otsquiz.tui.app import OtsquizApp
+    from otsquiz.tui.widgets.answers.choice import ChoiceAnswer, MultiAnswer
+    from otsquiz.tui.widgets.answers.order import OrderAnswer
+    from otsquiz.tui.widgets.answers.truefalse import TrueFalseAnswer
+
+    quiz = _bound(QuizScreen.BINDINGS)
+    named = {
+        "h  or ctrl+t    hint": (quiz, ["h", "ctrl+t"], "hint"),
+        "x  or ctrl+n    I don't know": (quiz, ["x", "ctrl+n"], "give_up"),
+        "o               overrule": (quiz, ["o"], "overrule"),
+        "u               undo": (quiz, ["u"], "undo"),
+        "escape          end the session": (quiz, ["escape"], "finish"),
+        "?  or F1        this help": (_bound(OtsquizApp.BINDINGS), ["question_mark", "f1"], "help"),
+        "Choose all      space or 1-9 toggles": (
+            _bound(MultiAnswer.BINDINGS), ["space", *map(str, range(1, 10))], "toggle"
+        ),
+        "True or false   t or f": (_bound(TrueFalseAnswer.BINDINGS), ["t", "f"], "answer"),
+        "Put in order    shift+↑ / shift+↓ (or k / j)": (
+            _bound(OrderAnswer.BINDINGS), ["shift+up", "shift+down", "k", "j"], "move"
+        ),
+    }
+    for line, (bindings, keys, action) in named.items():
+        assert line in HELP
+        for key in keys:
+            assert bindings.get(key, "").startswith(action), (line, key)
+    assert all(_bound(ChoiceAnswer.BINDINGS)[str(n)].startswith("pick") for n in range(1, 10))
+    assert "(while typing an answer, letters type: ctrl+t, ctrl+n\n                  and F1 work)" in HELP

@@ -29,7 +29,7 @@ Answering
   Typed, number,
   fill the gap    type, then enter
   Choose one      1-9, or arrows and enter
-  Choose all      space toggles, enter checks
+  Choose all      space or 1-9 toggles ([x] chosen, [ ] not), enter checks
   True or false   t or f
   Put in order    shift+↑ / shift+↓ (or k / j) move the highlighted item,
                   enter checks
@@ -38,13 +38,15 @@ Answering
   h  or ctrl+t    hint, on cards that have one
                   (a right answer then counts as Hard)
   x  or ctrl+n    I don't know
-                  (while typing an answer, only ctrl+t and ctrl+n work)
+                  (while typing an answer, letters type: ctrl+t, ctrl+n
+                  and F1 work)
 
 After the verdict
   enter / space   next question
   o               overrule: "I was right" / "count it wrong"
-                  (not for flashcards)
-  u               undo the last answer and answer it again
+                  (not for flashcards, nor in a drill without feedback)
+  u               undo the last answer and answer it again (study only:
+                  a drill's answers stand)
   escape          end the session and see the summary
 
 The footer shows the keys that apply at each moment. A drill's timer
