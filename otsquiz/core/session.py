@@ -39,6 +39,10 @@ NEW_CARDS_FIRST_STRETCH = 256
 # An entry of the queue before it is shown: (deck_id, key, note, deck, outline index or None).
 _Entry = tuple[str, str, str, Deck, int | None]
 GAP_MARK = "[...]"
+# What a given answer is recorded as when nothing was given (give_up: "don't know", time's up).
+NO_ANSWER = "(no answer)"
+# Why a no-feedback drill has no question when its decks only offer flashcards.
+NO_FLASHCARDS = "no questions: flashcards are not asked in a no-feedback drill"
 
 
 def _now() -> datetime:
@@ -75,6 +79,7 @@ class Outcome(NamedTuple):
     review_id: int | None = None
     overruled: bool = False
     seconds: float = 0.0
+    blank: bool = False  # nothing was given (don't know, time's up, an empty answer): never overruled right
 
     @property
     def verdict(self) -> str:
@@ -85,16 +90,29 @@ class Outcome(NamedTuple):
 
 class Summary(NamedTuple):
     mode: Mode
-    questions: int
+    questions: int  # answered
     correct: int
     best_streak: int
     seconds: float
     missed: list[Outcome]
     next_due: datetime | None
+    planned: int = 0  # answered + still queued when the session ended (a drill: the questions it set)
+    overruled: int = 0  # answers whose verdict the learner overruled (counted apart in a drill)
 
     @property
     def accuracy(self) -> float:
+        """Right of answered."""
         return self.correct / self.questions if self.questions else 0.0
+
+    @property
+    def unanswered(self) -> int:
+        """Questions planned but never answered (a session ended early)."""
+        return max(self.planned - self.questions, 0)
+
+    @property
+    def planned_accuracy(self) -> float:
+        """Right of planned: a drill's score, where a question left counts as not right."""
+        return self.correct / self.planned if self.planned else 0.0
 
 
 class _Tally(NamedTuple):
@@ -130,7 +148,10 @@ class Remaining(NamedTuple):
 
 
 class SessionError(Exception):
-    """A request the session cannot honour (nothing to undo, no question open)."""
+    """A request the session cannot honour (nothing to undo, no question open, a drill rule).
+
+    Its message is meant for the learner: front ends show it as it is.
+    """
 
 
 class Session:
@@ -171,13 +192,21 @@ class Session:
         self._known: dict[tuple[str, str], State | None] = {}
         now = clock()
         self._limit = count  # --count: at most this many questions, repeats included
+        # Flashcards a no-feedback drill leaves out (the learner cannot grade herself in a test).
+        self.flashcards_left_out = 0
         self._queue: list[StudyCard | _Entry] = self._build(count, now)
         self.total = len(self._queue)
         self.session_id = store.start_session(
             profile.id,
             mode,
             list(self.decks),
-            settings={"count": count, "types": sorted(self._types or ()), "seed": seed, "feedback": feedback},
+            settings={
+                "count": count,
+                "types": sorted(self._types or ()),
+                "seed": seed,
+                "feedback": feedback,
+                "planned": self.total,
+            },
             when=now,
         )
         self._question = self._ask_next()
@@ -188,6 +217,10 @@ class Session:
         decks = [self.decks[deck_id] for deck_id in sorted(self.decks)]
         if self.mode == "drill":
             items = [item for item in _outline(decks) if self._wanted(item[3], item[4])]
+            if not self.feedback:
+                asked = [item for item in items if item[3].type_of(item[4]) != "basic"]
+                self.flashcards_left_out = len(items) - len(asked)
+                items = asked
             # The same seed draws the same questions in the same order on every machine.
             return list(self._random.sample(items, k=min(count or 20, len(items))))
         settings = self.profile.settings
@@ -258,6 +291,26 @@ class Session:
     @property
     def current(self) -> Question | None:
         return self._question
+
+    @property
+    def empty_reason(self) -> str | None:
+        """Why a session has no question at all, when the reason is a drill rule (else None)."""
+        if self.total == 0 and self.flashcards_left_out:
+            return NO_FLASHCARDS
+        return None
+
+    @property
+    def can_undo(self) -> bool:
+        """Whether undo() is allowed now (never in a drill: its answers stand)."""
+        return self.mode == "study" and bool(self._history)
+
+    @property
+    def can_overrule(self) -> bool:
+        """Whether overrule() is allowed now (never in a no-feedback drill, nor to right a blank answer)."""
+        if (self.mode == "drill" and not self.feedback) or not self._history:
+            return False
+        outcome = self._history[-1].outcome
+        return outcome.question.kind != "self" and not (outcome.blank and not outcome.correct)
 
     @property
     def done(self) -> int:
@@ -399,13 +452,16 @@ class Session:
             raise SessionError("a self-rated card is answered with rate()")
         given, correct, exact, forgiven = self._judge(question, response)
         grade = grade_for(correct, exact, self._hinted)
-        return self._commit(question, given, correct, exact, forgiven, self.expected(question), grade)
+        return self._commit(
+            question, given, correct, exact, forgiven, self.expected(question), grade,
+            blank=_blank_response(response),
+        )
 
     def give_up(self) -> Outcome:
         """Count the current question as not answered (a drill's timer ran out, or "I don't know")."""
         question = self._require_question()
         expected = self.expected(question)
-        return self._commit(question, "(no answer)", False, False, (), expected, Grade.AGAIN)
+        return self._commit(question, NO_ANSWER, False, False, (), expected, Grade.AGAIN, blank=True)
 
     def expected(self, question: Question) -> str:
         """The exact answer to ``question``, as written in the deck."""
@@ -533,6 +589,8 @@ class Session:
         forgiven: tuple[str, ...],
         expected: str,
         grade: Grade,
+        *,
+        blank: bool = False,
     ) -> Outcome:
         study = question.study
         now = self.clock()
@@ -548,7 +606,8 @@ class Session:
                 return scheduler.review(previous, deck_id, key, grade, now)
 
         outcome = Outcome(
-            question, given, correct, exact, grade, expected, forgiven, self._hinted, seconds=seconds
+            question, given, correct, exact, grade, expected, forgiven, self._hinted,
+            seconds=seconds, blank=blank,
         )
         tally = self._tally.counted(correct)
         # The answer is durable before anything else moves: the store commits it,
@@ -602,12 +661,16 @@ class Session:
 
     def overrule(self) -> Outcome:
         """Reverse the verdict on the last answer ("I was right" / "count it wrong")."""
+        if self.mode == "drill" and not self.feedback:
+            raise SessionError("a drill without feedback is not overruled: its verdicts are given at the end")
         if not self._history:
             raise SessionError("there is no answer to overrule")
         answered = self._history[-1]
         outcome = answered.outcome
         if outcome.question.kind == "self":
             raise SessionError("a self-rated card is not overruled; undo it and rate it again")
+        if outcome.blank and not outcome.correct:
+            raise SessionError("nothing was answered, so it cannot be counted as right")
         if outcome.overruled:
             # Overruled back: the first verdict stands again, with its grade (a forgiven typo is Hard).
             first = answered.first
@@ -652,7 +715,9 @@ class Session:
         return revised
 
     def undo(self) -> Question:
-        """Take back the last answer: its card is as before and is asked again."""
+        """Take back the last answer: its card is as before and is asked again (study only)."""
+        if self.mode == "drill":
+            raise SessionError("a drill's answers stand; undo is for study sessions")
         if not self._history:
             raise SessionError("there is no answer to undo")
         answered = self._history[-1]
@@ -718,6 +783,8 @@ class Session:
             seconds,
             list(missed.values()),
             self._next_due(),
+            planned=self._tally.answered + len(self._queue),
+            overruled=sum(answered.outcome.overruled for answered in self._history),
         )
 
     def _next_due(self) -> datetime | None:
@@ -734,6 +801,13 @@ def _number_text(value: float) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
     return str(value)
+
+
+def _blank_response(response: Any) -> bool:
+    """Whether a submitted answer gives nothing: empty text, or no option chosen."""
+    if isinstance(response, str):
+        return not response.strip()
+    return isinstance(response, (set, frozenset, list, tuple)) and not response
 
 
 def _outline(decks: list[Deck]) -> Iterator[_Entry]:

@@ -171,7 +171,7 @@ KILLED_CHILD = textwrap.dedent(
         card = session.current.card
         outcome = session.submit(card.answer if rng.random() < 0.6 else not card.answer)
         if rng.random() < 0.1:
-            session.undo()
+            outcome = session.overrule()  # a drill's answers are not undone, but can be overruled
         print(outcome.review_id, flush=True)
     """
 )

@@ -533,9 +533,10 @@ def test_drill_records_answers_but_never_changes_a_card_state(
         assert store.states(profile.id) == before
     drill.overrule()
     assert store.states(profile.id) == before
-    drill.undo()
+    with pytest.raises(SessionError, match="undo is for study"):
+        drill.undo()
     assert store.states(profile.id) == before
-    assert drill.current is not None
+    assert drill.current is None and drill.done == 3
 
 
 def test_study_changes_the_state_of_a_card_already_learnt(
@@ -754,7 +755,7 @@ def test_undo_restores_the_state_before_the_answer_exactly(
 
 def test_undo_restores_the_tally(store: Store, profile: Profile, clock: Clock) -> None:
     deck = make_deck(*(typed(name) for name in ("ankara", "baku", "astana", "bishkek")))
-    session = Session(store, profile, [deck], mode="drill", count=4, seed=4, clock=clock)
+    session = Session(store, profile, [deck], count=4, clock=clock)
     for correct in (True, True, False):
         answer(session, correct)
     assert (session.score, session.streak, session.best_streak, session.done) == (2, 0, 2, 3)
@@ -967,7 +968,7 @@ def test_a_session_is_recorded_from_its_start(store: Store, profile: Profile, cl
     )
     recorded = store.session(session.session_id)
     assert recorded["finished"] is None and recorded["mode"] == "drill"
-    assert recorded["settings"] == {"count": 1, "types": [], "seed": "x", "feedback": False}
+    assert recorded["settings"] == {"count": 1, "types": [], "seed": "x", "feedback": False, "planned": 1}
     assert session.feedback is False
 
 
@@ -1230,3 +1231,128 @@ def test_remaining_by_state_counts_the_queue_by_the_cards_states(
     answer(drill, False)  # a drill changes no state: only the count goes down
     field = "new" if first is None else "review" if first.state == State.Review else "learning"
     assert drill.remaining_by_state() == expected._replace(**{field: getattr(expected, field) - 1})
+
+
+# ---------------------------------------------------------------- the rules of a scored drill
+
+
+def test_a_drill_refuses_undo_and_keeps_its_answer(store: Store, profile: Profile, clock: Clock) -> None:
+    deck = make_deck(typed("ankara"), typed("baku"))
+    drill = Session(store, profile, [deck], mode="drill", count=2, seed=1, clock=clock)
+    answer(drill, False)
+    asked = drill.current
+    assert not drill.can_undo
+    with pytest.raises(SessionError, match="a drill's answers stand; undo is for study sessions"):
+        drill.undo()
+    assert (drill.done, drill.score, drill.current) == (1, 0, asked)
+    assert drill.summary().questions == 1
+
+
+def test_study_still_offers_undo(store: Store, profile: Profile, clock: Clock) -> None:
+    session = Session(store, profile, [make_deck(typed("ankara"))], clock=clock)
+    assert not session.can_undo  # nothing answered yet
+    answer(session, False)
+    assert session.can_undo
+    session.undo()
+    assert session.done == 0
+
+
+def test_a_no_feedback_drill_refuses_overrule_without_telling_the_verdict(
+    store: Store, profile: Profile, clock: Clock
+) -> None:
+    deck = make_deck(typed("ankara"), typed("baku"))
+    drill = Session(store, profile, [deck], mode="drill", count=2, seed=1, feedback=False, clock=clock)
+    answer(drill, False)
+    assert not drill.can_overrule
+    with pytest.raises(SessionError) as refused:
+        drill.overrule()
+    message = str(refused.value)
+    assert "feedback" in message and "right" not in message and "wrong" not in message
+    assert drill.score == 0
+    answer(drill, True)
+    with pytest.raises(SessionError):
+        drill.overrule()  # nor a right one: the message is the same whatever the verdict
+    assert drill.summary().correct == 1
+
+
+def test_a_drill_with_feedback_overrules_and_the_summary_counts_it_apart(
+    store: Store, profile: Profile, clock: Clock
+) -> None:
+    deck = make_deck(typed("ankara"), typed("baku"), typed("astana"))
+    drill = Session(store, profile, [deck], mode="drill", count=3, seed=1, clock=clock)
+    answer(drill, False)
+    assert drill.can_overrule
+    assert drill.overrule().correct
+    answer(drill, True)
+    summary = drill.summary()
+    assert (summary.questions, summary.correct, summary.overruled) == (2, 2, 1)
+
+
+@pytest.mark.parametrize("mode", ["study", "drill"])
+def test_nothing_given_is_never_overruled_to_right(
+    mode: str, store: Store, profile: Profile, clock: Clock
+) -> None:
+    deck = make_deck(typed("ankara"), typed("baku"), CARDS["multi"])
+    session = Session(store, profile, [deck], mode=mode, count=3, seed=2, clock=clock)  # type: ignore[arg-type]
+    for give_nothing in (
+        session.give_up,
+        lambda: session.submit("" if session.current.kind == "text" else set()),  # type: ignore[union-attr]
+        lambda: session.submit("   " if session.current.kind == "text" else set()),  # type: ignore[union-attr]
+    ):
+        outcome = give_nothing()
+        assert outcome.blank and not outcome.correct
+        assert not session.can_overrule
+        with pytest.raises(SessionError, match="nothing was answered"):
+            session.overrule()
+    assert session.summary().correct == 0
+
+
+def test_a_wrong_answer_given_is_not_blank(store: Store, profile: Profile, clock: Clock) -> None:
+    session = Session(store, profile, [make_deck(typed("ankara"))], clock=clock)
+    assert not session.submit("Izmir").blank
+
+
+def test_a_no_feedback_drill_asks_no_flashcards(store: Store, profile: Profile, clock: Clock) -> None:
+    deck = make_deck(CARDS["basic"], typed("ankara"), CARDS["choice"])
+    drill = Session(store, profile, [deck], mode="drill", count=10, seed=3, feedback=False, clock=clock)
+    assert drill.total == 2 and drill.flashcards_left_out == 1 and drill.empty_reason is None
+    kinds = []
+    while drill.current is not None:
+        kinds.append(drill.current.kind)
+        answer(drill)
+    assert "self" not in kinds and len(kinds) == 2
+    # With feedback, a drill still asks them.
+    with_feedback = Session(store, profile, [deck], mode="drill", count=10, seed=3, clock=clock)
+    assert with_feedback.total == 3 and with_feedback.flashcards_left_out == 0
+
+
+def test_a_no_feedback_drill_of_only_flashcards_says_why_it_is_empty(
+    store: Store, profile: Profile, clock: Clock
+) -> None:
+    deck = make_deck(CARDS["basic"], typed("ankara"))
+    drill = Session(
+        store, profile, [deck], mode="drill", types=["basic"], feedback=False, seed=1, clock=clock
+    )
+    assert drill.current is None and drill.total == 0
+    assert drill.empty_reason == "no questions: flashcards are not asked in a no-feedback drill"
+    assert Session(store, profile, [make_deck()], mode="drill", clock=clock).empty_reason is None
+
+
+def test_a_drill_ended_early_reports_what_was_answered_of_what_was_planned(
+    store: Store, profile: Profile, clock: Clock
+) -> None:
+    deck = make_deck(*(typed(name) for name in ("ankara", "baku", "astana", "bishkek", "tashkent")))
+    drill = Session(store, profile, [deck], mode="drill", count=4, seed=5, clock=clock)
+    answer(drill, True)
+    summary = drill.summary()
+    assert (summary.questions, summary.correct, summary.planned, summary.unanswered) == (1, 1, 4, 3)
+    assert summary.accuracy == 1.0 and summary.planned_accuracy == 0.25
+    assert store.session(drill.session_id)["settings"]["planned"] == 4
+
+
+def test_a_finished_session_has_nothing_unanswered(store: Store, profile: Profile, clock: Clock) -> None:
+    deck = make_deck(typed("ankara"), typed("baku"))
+    drill = Session(store, profile, [deck], mode="drill", count=2, seed=5, clock=clock)
+    finish(drill)
+    summary = drill.summary()
+    assert (summary.planned, summary.unanswered, summary.overruled) == (2, 0, 0)
