@@ -24,7 +24,7 @@ from otsquiz.tui.screens.help import HELP
 from otsquiz.tui.screens.home import HomeScreen, broken_decks_notice, deck_rows
 from otsquiz.tui.screens.quiz import QuizScreen
 from otsquiz.tui.screens.settings import SettingsScreen
-from otsquiz.tui.screens.stats import StatsScreen, count_ticks
+from otsquiz.tui.screens.stats import StatsScreen, count_ticks, headline
 from tests.tui.conftest import (
     CARDS,
     AppFactory,
@@ -402,7 +402,7 @@ async def test_the_charts_fit_their_titles_and_stack_on_a_narrow_terminal(
         await pilot.press("t")
         await figures_read(pilot)
         answers, forecast = (app.screen.query_one(chart, PlotextPlot) for chart in ("#reviews-chart", "#forecast-chart"))
-        for chart, title in ((answers, "Answers per day"), (forecast, "Reviews due")):
+        for chart, title in ((answers, "Reviews per day"), (forecast, "Reviews due")):
             assert title in Text.from_ansi(chart.plt.build()).plain
         stacked = forecast.region.y >= answers.region.bottom
         assert stacked == (size[0] < 70)
@@ -471,3 +471,48 @@ def test_every_key_the_help_names_is_bound_to_what_it_says() -> None:
             assert bindings.get(key, "").startswith(action), (line, key)
     assert all(_bound(ChoiceAnswer.BINDINGS)[str(n)].startswith("pick") for n in range(1, 10))
     assert "(while typing an answer, letters type: ctrl+t, ctrl+n\n                  and F1 work)" in HELP
+
+
+# ---------------------------------------------------------------- stats wording and width
+
+
+def stats_report(reviews: int, drills: int, retained: int = 0, streak: int = 0) -> dict[str, Any]:
+    rate = 1.0 if retained else None
+    return {
+        "profile": "Ali",
+        "reviews_total": reviews,
+        "drill_answers": drills,
+        "streak": {"current": streak, "longest": streak},
+        "retention": {"reviews": retained, "passed": retained, "rate": rate},
+    }
+
+
+def test_the_stats_headline_counts_reviews_and_drill_answers_apart_in_singular_or_plural() -> None:
+    assert headline(stats_report(0, 30)) == (
+        "Profile Ali · 0 reviews · 30 drill answers · streak 0 days, longest 0"
+        " · true retention — (not enough reviews yet)"
+    )
+    assert headline(stats_report(1, 1, streak=1)).startswith(
+        "Profile Ali · 1 review · 1 drill answer · streak 1 day, longest 1"
+    )
+    assert headline(stats_report(12, 0, retained=1)) == (
+        "Profile Ali · 12 reviews · streak 0 days, longest 0 · true retention 100% of 1 review (30 days)"
+    )
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_each_mastery_row_fits_one_line_even_with_a_long_deck_title(
+    make_app: AppFactory, size: tuple[int, int]
+) -> None:
+    long_title = "The Organization of Turkic States: summits, charters and declarations 2009-2024"
+    decks = [all_types_deck(), all_types_deck("long-one", long_title), all_types_deck("short", "Short")]
+    app = make_app(decks)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("t")
+        await figures_read(pilot)
+        mastery = app.screen.query_one("#mastery", Static)
+        rows = str(mastery.render()).split("\n")
+        assert len(rows) == 3
+        assert mastery.virtual_region.height == 3, rows  # none wrapped
+        assert any(row.startswith("The Organization") and "…" in row for row in rows), rows
+        assert all(row.rstrip().endswith("0 due") for row in rows)

@@ -27,7 +27,7 @@ from textual_plotext import PlotextPlot
 from otsquiz.core.store import StoreError
 from otsquiz.core.text import visible
 from otsquiz.tui.app import OtsquizApp
-from otsquiz.tui.screens.home import mastery_bar
+from otsquiz.tui.screens.home import ROW_MARGIN, TITLE_WIDTH, mastery_bar
 from otsquiz.tui.text import plain
 
 CALENDAR_WEEKS = 12
@@ -58,6 +58,34 @@ def calendar(reviews_per_day: dict[str, int], today: date, weeks: int = CALENDAR
             cells.append(SHADES[shade] if count else "·")
         rows.append(f"{name} " + " ".join(cells))
     return "\n".join(rows)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def headline(report: dict[str, Any]) -> str:
+    """Who, how much (study reviews and drill answers apart), the streak and the retention."""
+    streak = report["streak"]
+    retention = report["retention"]
+    rate = retention["rate"]
+    answers = plural(report["reviews_total"], "review")
+    if report.get("drill_answers"):
+        answers += f" · {plural(report['drill_answers'], 'drill answer')}"
+    # Retention counts only study reviews of questions seen before: a first answer is not one.
+    kept = (
+        f"{rate:.0%} of {plural(retention['reviews'], 'review')} (30 days)"
+        if rate is not None
+        else "— (not enough reviews yet)"
+    )
+    return (
+        f"Profile {visible(report['profile'])} · {answers} · streak {plural(streak['current'], 'day')}, "
+        f"longest {streak['longest']} · true retention {kept}"
+    )
+
+
+def shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class StatsScreen(Screen[None]):
@@ -122,7 +150,7 @@ class StatsScreen(Screen[None]):
         reviews = report["reviews_per_day"][-CHART_DAYS:]
         self._bars(
             "#reviews-chart",
-            f"Answers per day ({CHART_DAYS} days)",
+            f"Reviews per day ({CHART_DAYS} days)",
             [item["date"][5:] for item in reviews],
             [item["reviews"] for item in reviews],
         )
@@ -135,39 +163,37 @@ class StatsScreen(Screen[None]):
         )
 
     def _figures(self, report: dict[str, Any]) -> list[Widget]:
-        streak = report["streak"]
-        retention = report["retention"]
-        rate = retention["rate"]
-        headline = (
-            f"Profile {visible(report['profile'])} · {report['reviews_total']} answers in all · "
-            f"streak {streak['current']} day(s), longest {streak['longest']} · true retention "
-            + (
-                f"{rate:.0%} of {retention['reviews']} reviews (30 days)"
-                if rate is not None
-                else "— (no reviews yet)"
-            )
-        )
         per_day = {item["date"]: item["reviews"] for item in report["reviews_per_day"]}
-        titles = {deck.deck.id: visible(deck.deck.title) for deck in self.app.decks}
-        width = max((len(titles.get(d["id"], d["id"])) for d in report["decks"]), default=10)
-        mastery = [
-            f"{titles.get(d['id'], d['id']):<{width}}  {mastery_bar(d['mastery'], 20)} {d['mastery']:>4.0%}"
-            f"  {d['reviewed']}/{d.get('questions', d['cards'])} questions seen · {d['due']} due"
-            for d in report["decks"]
-        ]
         leeches = report["leeches"]
         return [
-            Static(plain(headline), id="stats-headline"),
+            Static(plain(headline(report)), id="stats-headline"),
             Horizontal(PlotextPlot(id="reviews-chart"), PlotextPlot(id="forecast-chart"), id="charts"),
             Static("Study days (last 12 weeks)", classes="section-title"),
             Static(calendar(per_day, self.app.clock().astimezone().date()), id="calendar"),
             Static("Mastery per deck (questions with a stability of 21 days or more)", classes="section-title"),
-            Static(plain("\n".join(mastery) or "No decks."), id="mastery"),
+            Static(plain("\n".join(self._mastery_rows(report)) or "No decks."), id="mastery"),
             Static(f"Leeches ({len(leeches)}): questions forgotten 8 times or more", classes="section-title"),
             Static(
                 plain("\n".join(f"{leech['deck']} / {leech['card']}" for leech in leeches) or "None. Good."),
                 id="leeches",
             ),
+        ]
+
+    def _mastery_rows(self, report: dict[str, Any]) -> list[str]:
+        """One row per deck, fitting the screen: long titles are cut, the bar is shorter below 100 columns."""
+        titles = {deck.deck.id: visible(deck.deck.title) for deck in self.app.decks}
+        room = self.app.size.width - ROW_MARGIN
+        bar = 20 if room >= 100 else 10
+        tails = [
+            f"{d['reviewed']}/{d.get('questions', d['cards'])} questions seen · {d['due']} due"
+            for d in report["decks"]
+        ]
+        fixed = 2 + bar + 5 + 2 + max(map(len, tails), default=0)
+        named = [titles.get(d["id"], d["id"]) for d in report["decks"]]
+        width = max(6, min(TITLE_WIDTH, max(map(len, named), default=10), room - fixed))
+        return [
+            f"{shorten(title, width):<{width}}  {mastery_bar(d['mastery'], bar)} {d['mastery']:>4.0%}  {tail}"
+            for title, d, tail in zip(named, report["decks"], tails, strict=True)
         ]
 
     def _bars(self, selector: str, title: str, labels: list[str], values: list[int]) -> None:
