@@ -14,6 +14,7 @@ questions after it.
 
 from __future__ import annotations
 
+import signal
 import string
 import sys
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from typing import TextIO
 
 from otsquiz.core.scheduling import Grade
 from otsquiz.core.session import Outcome, Question, Session, SessionError, Summary
+from otsquiz.core.store import StoreError
 from otsquiz.core.text import visible
 
 HELP = (
@@ -28,6 +30,8 @@ HELP = (
     ":undo takes back the last answer, "
     ":overrule reverses the last verdict, :quit ends the session (all answers are saved)."
 )
+UNDO_HELP = ":undo takes back the last answer, "
+OVERRULE_HELP = ":overrule reverses the last verdict, "
 LETTERS = string.ascii_uppercase
 
 
@@ -74,13 +78,29 @@ class PlainRunner:
             self.say(line)  # piped input is not echoed: show it, so the transcript reads right
         return line
 
+    @property
+    def help(self) -> str:
+        """The commands, without those this session refuses (undo in a drill, overrule without feedback)."""
+        text = HELP
+        if self.session.mode == "drill":
+            text = text.replace(UNDO_HELP, "")
+            if not self.session.feedback:
+                text = text.replace(OVERRULE_HELP, "")
+        return text
+
     def run(self) -> Summary:
         session = self.session
-        title = "Drill" if session.mode == "drill" else "Study"
         if session.current is None:
-            self.say("Nothing to study right now: no question is due and no new one is left for today.")
+            self.say(self._nothing_to_ask())
+        elif session.mode == "drill":
+            # Which decks were drawn from: the same seed gives the same questions only from the same decks.
+            seed = f", seed {session.seed}" if session.seed is not None else ""
+            self.say(
+                f"Drill: {_plural(session.total, 'question')} from {', '.join(sorted(session.decks))}"
+                f"{seed}. {self.help}"
+            )
         else:
-            self.say(f"{title}: {session.total} question{'s' if session.total != 1 else ''}. {HELP}")
+            self.say(f"Study: {_plural(session.total, 'question')}. {self.help}")
         try:
             while session.current is not None:
                 self.ask(session.current)
@@ -88,9 +108,30 @@ class PlainRunner:
                     self._last_chance()  # an undo there puts the question back: the loop goes on
         except _Quit:
             pass
+        except BaseException as stop:
+            if not _interrupted(stop):
+                raise
+            # Ctrl+C ends the session as :quit does: the score of what was answered, the end recorded.
+            try:
+                self.say()
+                self.report(session.summary())
+            except (OSError, StoreError):
+                pass  # the caller still reports the interrupt; every answer was saved already
+            raise
         summary = session.summary()
         self.report(summary)
         return summary
+
+    def _nothing_to_ask(self) -> str:
+        session = self.session
+        if session.mode == "study":
+            return "Nothing to study right now: no question is due and no new one is left for today."
+        reason = getattr(session, "empty_reason", None)
+        if reason:
+            return f"{reason[0].upper()}{reason[1:]}."
+        types = getattr(session, "_types", None)
+        kinds = f"{' or '.join(sorted(types))} cards" if types else "questions"
+        return f"No {kinds} in the chosen decks ({', '.join(sorted(session.decks))})."
 
     # ---------------------------------------------------------------- one question
 
@@ -127,10 +168,15 @@ class PlainRunner:
 
     def _last_chance(self) -> None:
         """At a terminal, the last answer can still be undone or overruled before the summary."""
-        if not self._interactive or not self.verdicts:
+        commands = [
+            word
+            for word, allowed in ((":undo", "can_undo"), (":overrule", "can_overrule"))
+            if getattr(self.session, allowed, True)
+        ]
+        if not self._interactive or not self.verdicts or not commands:
             return
         while self.session.current is None:
-            line = self.read("Enter for the summary, or :undo / :overrule the last answer> ")
+            line = self.read(f"Enter for the summary, or {' / '.join(commands)} the last answer> ")
             if not self.command(line):
                 return
 
@@ -179,7 +225,7 @@ class PlainRunner:
                     f"Overruled: the last answer now counts as {'right' if outcome.correct else 'wrong'}."
                 )
             else:
-                self.say(HELP)
+                self.say(self.help)
         except SessionError as error:
             self.say(f"Can't do that: {str(error).rstrip('.')}.")
         return True
@@ -215,10 +261,15 @@ class PlainRunner:
         if summary.questions == 0:
             self.say("No answers this time.")
             return
-        self.say(
-            f"Score: {summary.correct} of {summary.questions} ({summary.accuracy:.0%}) · "
-            f"best streak {summary.best_streak} · {_duration(summary.seconds)}"
-        )
+        left = getattr(summary, "unanswered", 0) if summary.mode == "drill" else 0
+        if left:  # ended early: out of the questions the drill set, never "1 of 1 (100%)"
+            score = f"{summary.questions} of {summary.planned} answered · {summary.correct} right"
+        else:
+            score = f"{summary.correct} of {summary.questions} ({summary.accuracy:.0%})"
+        overruled = getattr(summary, "overruled", 0)
+        if overruled and summary.mode == "drill":
+            score += f" · {overruled} overruled"
+        self.say(f"Score: {score} · best streak {summary.best_streak} · {_duration(summary.seconds)}")
         if summary.missed:
             self.say("To review:")
             for outcome in summary.missed:
@@ -241,8 +292,18 @@ def _verdict_line(outcome: Outcome) -> str:
         return f"Wrong. The answer: {outcome.expected}"
     if outcome.exact:
         return "Correct." if outcome.given.strip() == outcome.expected else f"Correct: {outcome.expected}"
-    forgiven = " and ".join(outcome.forgiven) or "close enough"
-    return f"Correct ({forgiven} forgiven). Exactly: {outcome.expected}"
+    if not outcome.forgiven:  # a number within the card's tolerance
+        return f"Correct (close enough). Exactly: {outcome.expected}"
+    return f"Correct ({' and '.join(outcome.forgiven)} forgiven). Exactly: {outcome.expected}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def _interrupted(stop: BaseException) -> bool:
+    """Ctrl+C: a KeyboardInterrupt, or the SIGINT the command's signal guard turned into Signalled."""
+    return isinstance(stop, KeyboardInterrupt) or getattr(stop, "signum", None) == signal.SIGINT
 
 
 def _duration(seconds: float) -> str:

@@ -487,17 +487,66 @@ class _Keyboard(io.StringIO):
         return True
 
 
-def test_at_a_terminal_the_last_answer_can_still_be_undone_or_overruled(store: Store) -> None:
+def test_at_a_terminal_the_last_answer_of_a_drill_can_still_be_overruled_not_undone(store: Store) -> None:
     session = Session(store, store.profile(), [make_deck(CARDS["typed"])], mode="drill")
     stdout = io.StringIO()
-    lines = ["Ankara", ":undo", "Turkey", ":overrule", ""]  # wrong, undone, wrong again, overruled
+    lines = ["Ankara", ":undo", ":overrule", ""]  # wrong, undo refused, overruled
     runner = PlainRunner(session, stdin=_Keyboard("".join(line + "\n" for line in lines)), stdout=stdout)
     summary = runner.run()
     out = stdout.getvalue()
-    assert out.count("Enter for the summary, or :undo / :overrule the last answer> ") == 3
-    assert "Undone: the last answer no longer counts. Here it is again." in out
+    assert ":undo" not in out.splitlines()[0]  # the help line offers only what a drill allows
+    assert out.count("Enter for the summary, or :overrule the last answer> ") == 3
+    assert "Can't do that: a drill's answers stand; undo is for study sessions." in out
     assert "Overruled: the last answer now counts as right." in out
-    assert (summary.questions, summary.correct) == (1, 1)
+    assert (summary.questions, summary.correct, summary.overruled) == (1, 1, 1)
+    assert "Score: 1 of 1 (100%) · 1 overruled · " in out
+
+
+def test_a_no_feedback_drill_offers_neither_undo_nor_overrule(store: Store) -> None:
+    deck = make_deck(*(typed(name) for name in NAMES))
+    session = Session(store, store.profile(), [deck], mode="drill", count=2, seed=1, feedback=False)
+    out, _, _ = run_at_terminal(session, "x", ":overrule", ":undo", "y", ":o")
+    assert ":undo" not in out[0] and ":overrule" not in out[0] and ":hint" in out[0]
+    text = "\n".join(out)
+    assert "Can't do that: a drill without feedback is not overruled: its verdicts are given at the end." in text
+    assert "Can't do that: a drill's answers stand; undo is for study sessions." in text
+    assert "Overruled" not in text and "Enter for the summary" not in text
+
+
+def test_a_drill_ended_early_says_how_many_were_answered(store: Store) -> None:
+    deck = make_deck(*(typed(name) for name in NAMES))
+    session = Session(store, store.profile(), [deck], mode="drill", count=3, seed=2)
+    first = session.current
+    assert first is not None
+    out, summary, _ = run_plain(session, right_line(first), ":quit")
+    assert (summary.questions, summary.planned) == (1, 3)
+    assert any(line.startswith("Score: 1 of 3 answered · 1 right · best streak 1 · ") for line in out)
+    assert not any("(100%)" in line for line in out)
+
+
+def test_a_drill_names_the_decks_it_draws_from_and_its_seed(store: Store) -> None:
+    decks = [
+        Deck.model_validate(document(typed("ankara"), deck_id="zeta")),
+        Deck.model_validate(document(typed("baku"), deck_id="alpha")),
+    ]
+    out, _, _ = run_plain(Session(store, store.profile(), decks, mode="drill", seed=7), "x", "y")
+    assert out[0].startswith("Drill: 2 questions from alpha, zeta, seed 7. Commands: ")
+
+
+def test_a_drill_with_nothing_to_ask_says_why(store: Store) -> None:
+    deck = make_deck(typed("ankara"), CARDS["basic"])
+    out, _, _ = run_plain(Session(store, store.profile(), [deck], mode="drill", types=["match"]))
+    assert out[0] == f"No match cards in the chosen decks ({DECK_ID})."
+    flashcards = make_deck(CARDS["basic"])
+    out, _, _ = run_plain(Session(store, store.profile(), [flashcards], mode="drill", feedback=False))
+    assert out[0] == "No questions: flashcards are not asked in a no-feedback drill."
+
+
+def test_a_number_within_tolerance_is_close_enough(store: Store) -> None:
+    card = {**CARDS["number"], "tolerance": 1}
+    session = Session(store, store.profile(), [make_deck(card)], mode="drill")
+    out, _, _ = run_plain(session, "2010")
+    assert "Correct (close enough). Exactly: 2009" in out
 
 
 def test_piped_input_goes_straight_to_the_summary(store: Store) -> None:
@@ -589,7 +638,7 @@ def test_drill_as_a_process(user_deck: Path) -> None:
     result = otsquiz("drill", "--plain", "--seed", "1", "--count", "3", DECK_ID, input="1\n" * 3)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    assert result.stdout.startswith("Drill: 3 questions.")
+    assert result.stdout.startswith("Drill: 3 questions from plain-test, seed 1.")
     assert "Score: " in result.stdout
     again = otsquiz("drill", "--plain", "--seed", "1", "--count", "3", DECK_ID, input="1\n" * 3)
     questions = [line for line in result.stdout.splitlines() if not line.startswith("Score: ")]
@@ -606,20 +655,20 @@ def test_decks_named_by_path_and_by_id(user_deck: Path, otsquiz_home: Path, tmp_
     # One of the user's own decks, named by its path: loaded once, not as a duplicate of itself.
     result = otsquiz("drill", "--plain", str(user_deck), input="1\n")
     assert result.returncode == 0 and result.stderr == ""
-    assert result.stdout.startswith("Drill: 6 questions.")
+    assert result.stdout.startswith("Drill: 6 questions from plain-test.")
 
     # An id and a path together: both decks.
     other = write_deck(tmp_path / "elsewhere" / "other.toml", "other", typed("izmir"))
     result = otsquiz("drill", "--plain", "--count", "50", DECK_ID, str(other))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Drill: 7 questions.")
+    assert result.stdout.startswith("Drill: 7 questions from other, plain-test.")
 
     # A folder holds its own decks, not those of a folder whose name starts the same.
     write_deck(otsquiz_home / "decks" / "turkic" / "a.toml", "turkic-a", typed("ankara"))
     write_deck(otsquiz_home / "decks" / "turkic-extra" / "b.toml", "turkic-b", typed("baku"))
     result = otsquiz("drill", "--plain", str(otsquiz_home / "decks" / "turkic"))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Drill: 1 question.") and "turkic-a" in result.stdout
+    assert result.stdout.startswith("Drill: 1 question from turkic-a.")
 
 
 @contextmanager

@@ -103,6 +103,38 @@ def test_a_signal_while_the_plain_mode_waits_keeps_every_answer(tmp_path: Path, 
         assert (session["questions"], session["correct"]) == (2, 2)
 
 
+@pytest.mark.parametrize("mode", ["study", "drill"])
+def test_ctrl_c_in_the_plain_mode_prints_the_summary_and_finishes_the_session(tmp_path: Path, mode: str) -> None:
+    deck = write_deck(tmp_path / "sig.toml")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "otsquiz", mode, "--plain", "--profile", "sig", str(deck)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    with watchdog(process):
+        prompt = read_prompt(process.stdout)
+        name = prompt.rsplit("Spell ", 1)[1].split(".", 1)[0]
+        process.stdin.write(name.capitalize().encode() + b"\n")
+        process.stdin.flush()
+        read_prompt(process.stdout)  # the second question: the first answer is saved
+        process.send_signal(signal.SIGINT)
+        output, errors = process.communicate()
+    assert process.returncode == 130
+    assert errors == message(signal.SIGINT, session=True)
+    score = "Score: 1 of 3 answered · 1 right · " if mode == "drill" else "Score: 1 of 1 (100%) · "
+    assert score.encode() in output
+    with Store.open() as store:
+        profile = store.profile("sig")
+        [(session_id,)] = store.connection.execute(
+            "SELECT id FROM sessions WHERE profile_id = ?", (profile.id,)
+        ).fetchall()
+        session = store.session(session_id)
+        assert session["finished"] is not None and session["questions"] == 1
+
+
 # ---------------------------------------------------------------- the other commands, paused at a chosen point
 
 
