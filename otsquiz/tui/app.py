@@ -33,6 +33,8 @@ CAUGHT_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT", "SIGQUIT") if hasattr(signal, name)
 )
 
+NARROW_TOAST = 80  # below this width, the broken-deck toast is one line pointing at home's notice
+
 
 class SessionRequest(NamedTuple):
     """What to start: a study or drill session over some decks."""
@@ -184,6 +186,10 @@ class OtsquizApp(App[int]):
         errors = [p for p in problems if p.severity == "error"]
         paths = broken_paths(problems)
         if not paths:
+            return
+        if self.size.width < NARROW_TOAST:  # the full toast would cover most of a narrow terminal
+            decks = "1 deck" if len(paths) == 1 else f"{len(paths)} decks"
+            self.notify(f"{decks} left out (see home)", title="Deck problems", severity="warning", markup=False)
             return
         shown = 3
         lines = [visible(p.format()) for p in errors[:shown]]  # file names may hold escape sequences

@@ -167,6 +167,16 @@ async def test_broken_decks_are_told_once_in_a_toast_and_home_keeps_a_notice(mak
         assert text_of(app.screen.query_one("#deck-problems", Static)).startswith("2 decks could not")
 
 
+async def test_on_a_narrow_terminal_the_broken_deck_toast_is_one_short_line(make_app: AppFactory) -> None:
+    app = make_app([all_types_deck()], problems=broken_decks())
+    async with app.run_test(size=(40, 16)) as pilot:
+        await pilot.pause()
+        [note] = list(app._notifications)
+        assert (note.title, note.message) == ("Deck problems", "2 decks left out (see home)")
+        notice = app.screen.query_one("#deck-problems", Static)
+        assert text_of(notice) == "2 decks could not be loaded: run `otsquiz validate decks`"
+
+
 def test_the_notice_names_the_one_broken_file_or_the_files_in_several_folders() -> None:
     assert broken_decks_notice([]) == ""
     assert broken_decks_notice(["/home/a/my deck.toml"]) == (
