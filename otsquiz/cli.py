@@ -471,6 +471,11 @@ def _collection(selectors: Sequence[str]) -> list[Any]:
 
     paths = [selector for selector in selectors if os.path.exists(selector)]
     ids = [selector for selector in selectors if selector not in paths]
+    # Something that reads as a path (a folder in it, or the deck suffix) was meant as one: a typo is
+    # "no such file", not "no deck with id ./decks/x.toml".
+    mistyped = [path for path in ids if "/" in path or os.sep in path or path.endswith(".toml")]
+    if mistyped:
+        raise UsageError(f"no such file or folder: {', '.join(mistyped)}")
     files = list(find_deck_files(_deck_sources(paths)))
     # A file named here that is also among the user's decks is loaded once (as named),
     # not twice, which would make it a duplicate of itself.
@@ -519,6 +524,9 @@ def _run_session(args: argparse.Namespace, mode: str) -> int:
             feedback=not getattr(args, "no_feedback", False),
             timer=getattr(args, "timer", None),
         )
+        if mode == "drill":  # the same seed gives the same questions only from the same decks
+            seed = f", seed {args.seed}" if args.seed is not None else ""
+            _error(f"drill from {', '.join(sorted(request.deck_ids))}{seed}")
         _hand_over_to_app(args)
         return run_app(Launch(_profile_name(args), decks, start=request))
     if sys.stdin is None or getattr(getattr(args, "guard", None), "stdin_closed", False):
@@ -540,6 +548,8 @@ def _run_session(args: argparse.Namespace, mode: str) -> int:
         startup.done()
         try:
             PlainRunner(session).run()
+            if mode == "drill" and session.total == 0:
+                return EXIT_PROBLEMS  # nothing matched what was asked for (the runner said why)
         except OSError as error:  # stdin is a folder, or its terminal went away
             raise CommandError(f"cannot read the answers: {error.strerror or error}") from None
         finally:

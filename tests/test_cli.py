@@ -291,3 +291,36 @@ def test_validate_json_escapes_c1_controls(tmp_path: Path, capsys: pytest.Captur
     assert "\x9b" not in out
     [finding] = json.loads(out)
     assert "\\x9b31m.toml" in finding["path"]
+
+
+@pytest.mark.parametrize("selector", ["./missing.toml", "missing.toml", "decks/nowhere"])
+def test_a_mistyped_deck_path_is_no_such_file(selector: str) -> None:
+    result = run("drill", "--plain", selector)
+    assert result.returncode == 2
+    assert result.stderr == f"otsquiz: no such file or folder: {selector}\n"
+
+
+def test_a_drill_with_nothing_to_ask_says_so_and_exits_1(tmp_path: Path) -> None:
+    deck = tmp_path / "one.toml"
+    deck.write_text(
+        'format = 1\n[deck]\nid = "one"\ntitle = "One"\n\n[[cards]]\nid = "c"\ntype = "typed"\n'
+        'prompt = "Capital of Kyrgyzstan?"\nanswer = "Bishkek"\n'
+    )
+    result = run("drill", "--plain", str(deck), "--type", "match", "--type", "order")
+    assert result.returncode == 1
+    assert result.stdout.startswith("No match or order cards in the chosen decks (one).")
+    assert "Nothing to study right now" not in result.stdout
+
+
+def test_the_app_drill_names_its_decks_on_stderr(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import otsquiz.cli as cli
+    import otsquiz.tui.app as app
+
+    started: list[object] = []
+    monkeypatch.setattr(cli, "_use_app", lambda args: True)
+    monkeypatch.setattr(app, "run_app", lambda launch: started.append(launch.start) or 0)
+    assert main(["drill", "ots-members", "ots-founding", "--seed", "7"]) == 0
+    assert capsys.readouterr().err == "otsquiz: drill from ots-founding, ots-members, seed 7\n"
+    assert len(started) == 1
