@@ -440,7 +440,31 @@ _NUMBER = re.compile(
 _SPACES = str.maketrans(dict.fromkeys("\u00a0\u2007\u2009\u202f", " "))
 
 
-def parse_number(text: str) -> float | None:
+@lru_cache(maxsize=64)
+def _unit_patterns(unit: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """(a trailing copy of ``unit``, a leading one or None): any case, spaces optional.
+
+    A unit is put before the number only when it names a currency ("$3", "US$ 3").
+    """
+    body = r"\s*".join(re.escape(ch) for ch in "".join(unit.split()))
+    trailing = re.compile(rf"\s*{body}\Z", re.IGNORECASE)
+    currency = any(unicodedata.category(ch) == "Sc" for ch in unit)
+    return trailing, re.compile(rf"{body}\s*", re.IGNORECASE) if currency else None
+
+
+def _without_unit(text: str, unit: str) -> str:
+    """``text`` without one copy of the card's ``unit`` after (or, for a currency, before) the number."""
+    if not unit.strip():
+        return text
+    trailing, leading = _unit_patterns(unit)
+    if (m := trailing.search(text)) is not None and m.start() > 0:
+        return text[: m.start()]
+    if leading is not None and (m := leading.match(text)) is not None and m.end() < len(text):
+        return text[m.end() :]
+    return text
+
+
+def parse_number(text: str, unit: str = "") -> float | None:
     """Read a typed number, or None when the text is not a finite number.
 
     Accepts "2009", " 2009 ", "2,009", "1 234", "2009.0", "-3.5", "−3.5",
@@ -449,11 +473,17 @@ def parse_number(text: str) -> float | None:
     point, so the Turkish "2.009" reads as 2.009. Integer text gives an int,
     so large integers compare exactly; NaN, infinities and integers beyond
     the float range give None.
+
+    With the card's ``unit``, one copy of it typed after the number ("25%",
+    "450 km", "3 Million US$") is ignored, in any case and with or without
+    spaces; so is a currency unit typed before it ("$3", "US$ 3"). Any other
+    text, another unit included, still gives None.
     """
     # U+2212 MINUS SIGN is a minus; no-break and thin spaces group digits as a space does.
     text = text.strip().replace("\u2212", "-").translate(_SPACES)
     if not text or len(text) > _MAX_NUMBER_CHARS:
         return None
+    text = _without_unit(text, unit).strip()
     m = _NUMBER.fullmatch(text)
     if m is None:
         return None
@@ -478,14 +508,15 @@ def parse_number(text: str) -> float | None:
     return value_f if math.isfinite(value_f) else None
 
 
-def check_number(given: str, expected: float, tolerance: float = 0.0) -> Verdict:
+def check_number(given: str, expected: float, tolerance: float = 0.0, unit: str = "") -> Verdict:
     """Grade a typed number: correct within tolerance, exact when equal.
 
     Numbers are compared as numbers ("2,009", "2009.0" and "2009" are all
-    2009). A negative or NaN tolerance counts as 0. ``matched`` is the
-    expected value as text.
+    2009); the card's ``unit`` may be typed with the number (see
+    ``parse_number``). A negative or NaN tolerance counts as 0. ``matched``
+    is the expected value as text.
     """
-    value = parse_number(given)
+    value = parse_number(given, unit)
     try:
         if value is None or not math.isfinite(expected):
             return _WRONG

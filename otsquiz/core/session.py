@@ -530,7 +530,7 @@ class Session:
             return given, verdict.correct, verdict.exact, verdict.forgiven
         if question.kind == "number":
             given = str(response)
-            verdict = answers.check_number(given, card.answer, card.tolerance)
+            verdict = answers.check_number(given, card.answer, card.tolerance, card.unit)
             return given, verdict.correct, verdict.exact, ()
         if question.kind == "truefalse":
             given = "true" if response else "false"

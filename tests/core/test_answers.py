@@ -372,6 +372,53 @@ def test_check_number(given: str, expected: float, tolerance: float, outcome: st
         assert verdict == Verdict(True, outcome == EXACT, str(expected))
 
 
+
+@pytest.mark.parametrize(
+    ("text", "unit", "expected"),
+    [
+        ("25%", "%", 25),
+        ("25 %", "%", 25),
+        ("450 km", "km", 450),
+        ("450KM", "km", 450),
+        ("1 234 km", "km", 1234),
+        ("-3 days", "days", -3),
+        ("3 Million US$", "million US$", 3),
+        ("3 millionUS$", "million US$", 3),
+        ("$3", "$", 3),
+        ("US$ 3.5", "US$", 3.5),
+        ("3$", "$", 3),
+        ("450\u00a0km", "km", 450),
+        ("25", "%", 25),  # the unit stays optional
+    ],
+)
+def test_parse_number_ignores_the_card_s_own_unit(text: str, unit: str, expected: float) -> None:
+    assert parse_number(text, unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("450 miles", "km"),  # another unit is still not a number
+        ("450 km", "m"),
+        ("km", "km"),
+        ("%", "%"),
+        ("25%%", "%"),
+        ("km 450", "km"),  # only a currency comes first
+        ("25%", ""),
+        ("25 years", "days"),
+        ("$3", "US$"),
+    ],
+)
+def test_parse_number_refuses_other_units(text: str, unit: str) -> None:
+    assert parse_number(text, unit) is None
+
+
+def test_check_number_takes_the_unit() -> None:
+    assert check_number("90%", 90, 0, "%") == Verdict(True, True, "90")
+    assert check_number("1850 KM", 1850, 0, "km").exact
+    assert not check_number("1850 mi", 1850, 0, "km").correct
+    assert not check_number("1850 km", 1850).correct  # a card without a unit knows of none
+
 # AnswerIndex
 
 

@@ -462,6 +462,10 @@ def test_numbers_are_read_as_people_type_them(store: Store, profile: Profile, cl
         ("founded", "two thousand nine"): (False, False),
         ("area", "2 724 950"): (True, False),  # within the tolerance, not exact: Hard
         ("area", "2724900"): (True, True),
+        ("area", "2724900 km²"): (True, True),  # the card's own unit typed with it
+        ("area", "2724900KM²"): (True, True),
+        ("area", "2724900 mi²"): (False, False),
+        ("founded", "2009 km²"): (False, False),  # not this card's unit
     }
     for (key, given), verdict in cases.items():
         session = Session(store, profile, [deck], mode="drill", types=["number"], seed=0, clock=clock)
@@ -473,7 +477,8 @@ def test_numbers_are_read_as_people_type_them(store: Store, profile: Profile, cl
         assert (outcome.correct, outcome.exact) == verdict, given
         if key == "area":
             assert outcome.expected == "2724900 km²"
-            assert outcome.grade == (Grade.GOOD if verdict == (True, True) else Grade.HARD)
+            grades = {(True, True): Grade.GOOD, (True, False): Grade.HARD, (False, False): Grade.AGAIN}
+            assert outcome.grade == grades[verdict]
 
 
 def test_a_float_answer_is_shown_with_all_its_digits(store: Store, profile: Profile, clock: Clock) -> None:
