@@ -47,6 +47,30 @@ def parse_gaps(text: str) -> list[Gap]:
     return gaps
 
 
+_BRACES = re.compile(r"\{\{|\}\}")
+
+
+def brace_problem(text: str) -> tuple[int, str] | None:
+    """Where and how the ``{{``/``}}`` of a cloze text do not pair up, if they do not:
+    a gap never holds a brace, so ``{{x} B {{y}}`` is a mistake, not the gap "x} B {{y"."""
+    opened: int | None = None
+    for match in _BRACES.finditer(text):
+        if match.group() == "{{":
+            if opened is not None:
+                return opened, "this '{{' has no closing '}}' before the next '{{' (gaps cannot nest)"
+            opened = match.start()
+            continue
+        if opened is None:
+            return match.start(), "this '}}' closes no gap: there is no '{{' before it"
+        inside = text[opened + 2 : match.start()]
+        if "{" in inside or "}" in inside:
+            return opened, "a gap cannot hold '{' or '}': check the braces of this gap"
+        opened = None
+    if opened is not None:
+        return opened, "this '{{' has no closing '}}'"
+    return None
+
+
 class Source(NamedTuple):
     id: str
     title: str

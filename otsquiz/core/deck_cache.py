@@ -37,7 +37,7 @@ from otsquiz.core.cards import Deck
 from otsquiz.core.problems import Problem
 
 # Bump when the models or the problems they produce change shape.
-CACHE_FORMAT = 13
+CACHE_FORMAT = 14
 # An entry unused this long is removed the next time the cache is written to.
 UNUSED_DAYS = 30
 # The most the cache may hold; the least recently used entries go first.

@@ -29,7 +29,9 @@ from otsquiz.core.models import CARD_MODELS, CARD_TYPES, Card, Deck, cross_card_
 from otsquiz.core.problems import Problem, Severity, key_name
 from otsquiz.core.text import visible
 from otsquiz.core.toml_positions import (
+    Position,
     deep_nesting,
+    inside_string,
     locate,
     offset_position,
     statement_before,
@@ -37,6 +39,7 @@ from otsquiz.core.toml_positions import (
 )
 
 DECK_SUFFIX = ".toml"
+_START = Position(1, 1)
 
 
 def load_bytes(data: bytes, path: str = "<deck>") -> LoadResult:
@@ -149,6 +152,7 @@ class _Issue(NamedTuple):
     message: str
     severity: Severity = "error"
     first: tuple[str | int, ...] | None = None  # a second use: the first is named by its line
+    offset: int | None = None  # a character inside the text value (a cloze's stray brace)
 
 
 # Far more keys than any table of the format has: such a table is reported as one problem,
@@ -256,6 +260,10 @@ def _place(text: str, path: str, issues: list[_Issue]) -> list[Problem]:
     problems = []
     for issue in shown:
         where = positions.key(issue.at) if issue.where == "key" else positions.value(issue.at)
+        if where is None:  # a top-level key that is missing (the document lacks it), no [[cards]]
+            where = _START
+        if where is not None and issue.offset is not None:
+            where = inside_string(text, where, issue.offset) or where
         message = issue.message
         if issue.first is not None:
             first = positions.key(issue.first)
@@ -264,11 +272,14 @@ def _place(text: str, path: str, issues: list[_Issue]) -> list[Problem]:
         problems.append(_at(path, where, issue.loc, message, issue.severity))
     if len(issues) >= MAX_PROBLEMS:
         stopped = f"checking stopped after {MAX_PROBLEMS:,} problems; fix these first"
-        problems.append(Problem(path, None, None, "error", stopped))
+        problems.append(Problem(path, None, None, "error", stopped))  # printed at 1:1, listed last
     return problems
 
 
 def _warnings(deck: CompiledDeck, text: str, path: str) -> list[Problem]:
+    if len(deck) == 0:
+        message = "the deck has no cards: add [[cards]] tables (see `otsquiz new`)"
+        return _place(text, path, [_Issue("key", ("cards",), ("cards",), message, "warning")])
     missing = [index for index in range(len(deck)) if deck.card(index).id is None]
     if not missing:
         return []
@@ -292,7 +303,8 @@ def _issue(detail: Any, prefix: tuple[str | int, ...] = ()) -> _Issue:
     if kind == "missing":
         return _Issue("key", loc[:-1], loc, f"missing required key '{visible(loc[-1])}'")
     if kind == "extra_forbidden":
-        return _Issue("key", loc, loc, _unknown_key(loc))
+        card_type = detail["loc"][0] if prefix[:1] == ("cards",) and detail["loc"] else None
+        return _Issue("key", loc, loc, _unknown_key(loc, card_type if card_type in CARD_MODELS else None))
     if kind == "union_tag_not_found":
         return _Issue("key", loc, loc, "missing required key 'type'")
     if kind == "union_tag_invalid":
@@ -301,7 +313,8 @@ def _issue(detail: Any, prefix: tuple[str | int, ...] = ()) -> _Issue:
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         message = f"unknown card type '{visible(given)}'{hint}; the types are {', '.join(CARD_TYPES)}"
         return _Issue("value", (*loc, "type"), (*loc, "type"), message)
-    return _Issue("value", loc, loc, _message(kind, detail, loc))
+    offset = ctx.get("offset")
+    return _Issue("value", loc, loc, _message(kind, detail, loc), offset=offset if isinstance(offset, int) else None)
 
 
 # Pydantic adds the name of a union member to the location of its errors;
@@ -321,11 +334,35 @@ def _clean_loc(loc: tuple[Any, ...], ctx: dict[str, Any] | None) -> tuple[str | 
     return tuple(cleaned)
 
 
-def _unknown_key(loc: tuple[str | int, ...]) -> str:
-    allowed = _allowed_keys(loc[:-1])
-    close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+def _unknown_key(loc: tuple[str | int, ...], card_type: str | None = None) -> str:
+    key = str(loc[-1])
+    if card_type is not None:
+        return _not_for_type(key, card_type)
+    allowed = [name for name in _allowed_keys(loc[:-1]) if name != key]
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"unknown key '{visible(loc[-1])}'{hint}"
+    return f"unknown key '{visible(key)}'{hint}"
+
+
+def _not_for_type(key: str, card_type: str) -> str:
+    """A key a card of ``card_type`` does not take: which types take it, and what this one takes."""
+    from otsquiz.core.models import _Card
+
+    own = list(CARD_MODELS[card_type].model_fields)
+    close = difflib.get_close_matches(key, own, n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    common = [name for name in own if name in _Card.model_fields]
+    specific = [name for name in own if name not in common and name != "type"]
+    takes = f"{card_type} cards take {_and(specific)} (and {', '.join(common)})"
+    owners = [name for name in CARD_TYPES if key in CARD_MODELS[name].model_fields]
+    if not owners:  # a typo, or a key of no card: the near one, or else what this type takes
+        return f"unknown key '{visible(key)}'{hint or '; ' + takes}"
+    belongs = f"it belongs to {_and(owners)} cards"
+    return f"'{visible(key)}' is not a key of a {card_type} card{hint}: {belongs}; {takes}"
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _allowed_keys(parent: tuple[str | int, ...]) -> list[str]:
@@ -403,7 +440,8 @@ def _at(
 
 
 def _fail(path: str, message: str) -> LoadResult:
-    return LoadResult(path, None, [Problem(path, None, None, "error", message)])
+    """A problem of the whole file (empty, too large): placed at its start, 1:1."""
+    return LoadResult(path, None, [Problem(path, 1, 1, "error", message)])
 
 
 def _dedupe(problems: Iterable[Problem]) -> list[Problem]:

@@ -29,7 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from otsquiz.core import cards
 from otsquiz.core.answers import normalize
-from otsquiz.core.cards import parse_gaps
+from otsquiz.core.cards import brace_problem, parse_gaps
 from otsquiz.core.limits import MAX_CARDS, MAX_TEXT
 from otsquiz.core.problems import key_name
 from otsquiz.core.text import UNSAFE, visible
@@ -55,19 +55,62 @@ def _plain_text(value: str) -> str:
     return value
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank", "must not be blank: it holds only spaces")
+    return value
+
+
+def _one_line(value: str) -> str:
+    # Options, answers, items and pairs are listed one per line (the plain mode numbers them).
+    if "\n" in value or "\t" in value:
+        which = "newline" if "\n" in value else "tab"
+        raise PydanticCustomError(
+            "not_one_line",
+            "must be one line: a {which} is not allowed here (answers, options, items, pairs, "
+            "accept entries and tags are shown one per line)",
+            {"which": which},
+        )
+    return value
+
+
+# The schema says what the validators check: some character that is not a space, and
+# for one-line text no newline or tab.
+_NOT_BLANK = r"\S"
+_ONE_LINE = r"^[^\n\t]*\S[^\n\t]*$"
+
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT), AfterValidator(_plain_text)]
 NonEmptyText = Annotated[
-    str, StringConstraints(min_length=1, max_length=MAX_TEXT), AfterValidator(_plain_text)
+    str,
+    StringConstraints(min_length=1, max_length=MAX_TEXT),
+    AfterValidator(_plain_text),
+    AfterValidator(_not_blank),
+    Field(json_schema_extra={"pattern": _NOT_BLANK}),
+]
+OneLineText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_TEXT),
+    AfterValidator(_plain_text),
+    AfterValidator(_not_blank),
+    AfterValidator(_one_line),
+    Field(json_schema_extra={"pattern": _ONE_LINE}),
 ]
 DeckId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$")]
 CardId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,127}$")]
-Tag = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_plain_text)]
+Tag = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64),
+    AfterValidator(_plain_text),
+    AfterValidator(_not_blank),
+    AfterValidator(_one_line),
+    Field(json_schema_extra={"pattern": _ONE_LINE}),
+]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2_000)]
 Language = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
 # A list the format does not bound stops at its first bad item (fail_fast): a hostile deck
 # of millions of bad tags costs one error, not millions. The schema is unchanged.
 Tags = Annotated[list[Tag], Field(fail_fast=True)]
-Texts = Annotated[list[NonEmptyText], Field(fail_fast=True)]
+Texts = Annotated[list[OneLineText], Field(fail_fast=True)]
 
 
 def _located(kind: str, message: str, *loc: str | int) -> PydanticCustomError:
@@ -104,7 +147,7 @@ class Source(_Strict):
     """Where the facts of a deck come from; cards name it by ``id``."""
 
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
-    title: NonEmptyText
+    title: OneLineText
     url: Url | None = None
     published: date | None = None
 
@@ -113,7 +156,7 @@ class DeckInfo(_Strict):
     """The ``[deck]`` table."""
 
     id: DeckId = Field(description="Slug: a-z, 0-9 and '-', 2-64 characters, unique among loaded decks.")
-    title: NonEmptyText
+    title: OneLineText
     description: Text = ""
     language: Language = Field("en", description="BCP 47 tag; answer matching follows its case rules.")
     tags: Tags = []
@@ -164,7 +207,7 @@ class TypedCard(_Card):
 
     type: Literal["typed"]
     prompt: NonEmptyText
-    answer: NonEmptyText
+    answer: OneLineText
     accept: Texts = Field([], description="Other answers that count as correct.")
     strict: StrictBool = Field(False, description="Turn off typo and diacritic tolerance.")
 
@@ -174,8 +217,8 @@ class ChoiceCard(_Card):
 
     type: Literal["choice"]
     prompt: NonEmptyText
-    answer: NonEmptyText
-    distractors: Annotated[list[NonEmptyText], Field(min_length=1, max_length=7)]
+    answer: OneLineText
+    distractors: Annotated[list[OneLineText], Field(min_length=1, max_length=7)]
 
     @model_validator(mode="after")
     def _distinct_options(self) -> ChoiceCard:
@@ -193,8 +236,8 @@ class MultiCard(_Card):
 
     type: Literal["multi"]
     prompt: NonEmptyText
-    answers: Annotated[list[NonEmptyText], Field(min_length=1, max_length=20)]
-    distractors: Annotated[list[NonEmptyText], Field(min_length=1, max_length=20)]
+    answers: Annotated[list[OneLineText], Field(min_length=1, max_length=20)]
+    distractors: Annotated[list[OneLineText], Field(min_length=1, max_length=20)]
 
     @model_validator(mode="after")
     def _distinct_options(self) -> MultiCard:
@@ -233,18 +276,26 @@ class ClozeCard(_Card):
 
     type: Literal["cloze"]
     text: NonEmptyText
-    accept: dict[NonEmptyText, Texts] = Field(
+    accept: dict[OneLineText, Texts] = Field(
         {}, description="Other correct answers, keyed by the gap's answer."
     )
 
     @model_validator(mode="after")
     def _gaps(self) -> ClozeCard:
+        malformed = brace_problem(self.text)
+        if malformed is not None:
+            offset, message = malformed
+            raise PydanticCustomError("bad_gap", message, {"loc": ("text",), "offset": offset})
         gaps = parse_gaps(self.text)
         if not gaps:
             raise _located("no_gap", "a cloze text needs at least one {{gap}}", "text")
         for gap in gaps:
+            where = {"loc": ("text",), "offset": gap.start}
             if not gap.answer:
-                raise _located("empty_gap", f"gap {gap.index} is empty", "text")
+                raise PydanticCustomError("empty_gap", f"gap {gap.index} is empty", where)
+            if any(char in f"{gap.answer}{gap.hint}" for char in "\n\t"):
+                message = f"gap {gap.index} must be one line: a newline or tab is not allowed in a gap"
+                raise PydanticCustomError("not_one_line", message, where)
         answers = {gap.answer for gap in gaps}
         for key in self.accept:
             if key not in answers:
@@ -266,7 +317,7 @@ class OrderCard(_Card):
 
     type: Literal["order"]
     prompt: NonEmptyText
-    items: Annotated[list[NonEmptyText], Field(min_length=2, max_length=10)]
+    items: Annotated[list[OneLineText], Field(min_length=2, max_length=10)]
 
     @model_validator(mode="after")
     def _distinct_items(self) -> OrderCard:
@@ -281,7 +332,7 @@ class MatchCard(_Card):
 
     type: Literal["match"]
     prompt: NonEmptyText
-    pairs: Annotated[list[tuple[NonEmptyText, NonEmptyText]], Field(min_length=2, max_length=10)]
+    pairs: Annotated[list[tuple[OneLineText, OneLineText]], Field(min_length=2, max_length=10)]
 
     @model_validator(mode="after")
     def _distinct_sides(self) -> MatchCard:

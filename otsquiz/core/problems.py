@@ -1,8 +1,9 @@
 """Problems found in decks, and how they are printed for authors.
 
 One line per problem, ``path:line:column: severity: message``, as the deck
-format contract says. A position is printed only when it is known: where it
-is not, the line names the path and the key instead of a made-up number.
+format contract says, so that editors' problem matchers read every line. A
+problem of the whole file (not a regular file, empty) stands at its start, 1:1,
+and names the key it is about before the message where it has one.
 Everything that came from outside (the path, keys and values quoted in the
 message) is shown through ``visible``, so a file named with an escape
 sequence prints as ``\\x1b]0;x\\x07`` and does nothing to the terminal.
@@ -31,7 +32,7 @@ class Problem(NamedTuple):
         if self.line is not None:
             return f"{path}:{self.line}:{self.column or 1}: {self.severity}: {message}"
         where = f" {visible(self.key)}:" if self.key else ""
-        return f"{path}:{where} {self.severity}: {message}"
+        return f"{path}:1:1: {self.severity}:{where} {message}"
 
     def at(self, path: str) -> Problem:
         """The same problem in a file read under another path (problems are cached by content)."""
@@ -40,8 +41,8 @@ class Problem(NamedTuple):
     def to_json(self) -> dict[str, object]:
         return {
             "path": visible(self.path),
-            "line": self.line,
-            "column": self.column,
+            "line": 1 if self.line is None else self.line,
+            "column": 1 if self.line is None else self.column or 1,
             "severity": self.severity,
             "message": visible(self.message),
         }

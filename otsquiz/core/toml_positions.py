@@ -297,6 +297,30 @@ def offset_position(text: str, offset: int) -> Position:
     return Position(text.count("\n", 0, offset) + 1, offset - line_start + 1)
 
 
+def inside_string(text: str, start: Position, offset: int) -> Position | None:
+    """Where character ``offset`` of the string value written at ``start`` stands in ``text``.
+
+    Literal strings and basic strings without a backslash before that character map
+    character for character; otherwise (an escape changes the count) None.
+    """
+    line_start = 0
+    for _ in range(start.line - 1):
+        line_start = text.index("\n", line_start) + 1
+    at = line_start + start.column - 1
+    quote = text[at : at + 3] if text.startswith(('"""', "'''"), at) else text[at : at + 1]
+    if quote not in ('"', "'", '"""', "'''"):
+        return None
+    body = at + len(quote)
+    if len(quote) == 3 and text.startswith("\n", body):
+        body += 1  # a newline right after the opening quotes is not part of the value
+    elif len(quote) == 3 and text.startswith("\r\n", body):
+        body += 2
+    end = body + offset
+    if end > len(text) or (quote[0] == '"' and "\\" in text[body:end]) or "\r" in text[body:end]:
+        return None
+    return offset_position(text, end)
+
+
 def statement_before(text: str, offset: int) -> tuple[Path, int, bool] | None:
     """The key (or ``[table]`` header: True) of the last statement that starts at or before ``offset``,
     with the offset where it starts: what a parser error at ``offset`` is about.

@@ -78,7 +78,7 @@ def test_a_fifo_named_like_a_deck_is_not_a_deck_file(
     assert "not a regular file" in problem.message
     assert "not a regular file" in inspect_deck(fifo).problems[0].message
     assert _finishes(lambda: main(["validate", str(fifo)])) == 1
-    assert "x.toml: error: not a regular file" in capsys.readouterr().out
+    assert "x.toml:1:1: error: not a regular file" in capsys.readouterr().out
     assert _finishes(lambda: main(["decks", str(fifo)])) == 0
     assert "1 error" in capsys.readouterr().out
 

@@ -29,7 +29,7 @@ ERROR_KINDS = {
     "distractor_repeats_answer.toml": (13, 26, "error", "repeats the answer"),
     "multi_distractor_repeats_answer.toml": (14, 3, "error", "repeats an answer"),
     "duplicate_card_id.toml": (15, 6, "error", "duplicate id 'capital' (first used at line 9)"),
-    "empty_gap.toml": (11, 8, "error", "gap 1 is empty"),
+    "empty_gap.toml": (11, 48, "error", "gap 1 is empty"),
     "cloze_without_gap.toml": (11, 8, "error", "at least one {{gap}}"),
     "cloze_accept_unknown_gap.toml": (12, 28, "error", "not the answer of any gap"),
     "too_few_items.toml": (12, 9, "error", "at least 2 items"),
@@ -44,6 +44,12 @@ ERROR_KINDS = {
     "not_utf8.toml": (4, 13, "error", "not UTF-8"),
     "format_version.toml": (1, 10, "error", "deck format 1"),
     "missing_id.toml": (8, 1, "warning", "card has no id"),
+    "blank_answer.toml": (11, 10, "error", "must not be blank"),
+    "option_with_newline.toml": (12, 26, "error", "must be one line: a newline is not allowed"),
+    "cloze_unbalanced.toml": (10, 24, "error", "this '{{' has no closing '}}' before the next '{{'"),
+    "key_of_another_type.toml": (11, 1, "error", "'answer' is not a key of a multi card (did you mean 'answers'?)"),
+    "missing_format.toml": (1, 1, "error", "missing required key 'format'"),
+    "no_cards.toml": (1, 1, "warning", "the deck has no cards"),
 }
 
 
@@ -65,12 +71,12 @@ def test_each_error_kind_is_reported_at_its_line_and_column(name: str) -> None:
         ("empty.toml", "the file is empty"),
     ],
 )
-def test_problems_without_a_known_position_print_no_made_up_line(name: str, words: str) -> None:
+def test_problems_of_the_whole_file_stand_at_its_start(name: str, words: str) -> None:
     result = load_deck(DATA / name, use_cache=False)
     [problem] = result.problems
     assert words in problem.message
-    assert problem.line is None
-    assert problem.format() == f"{DATA / name}: error: {problem.message}"
+    assert (problem.line, problem.column) == (1, 1)
+    assert problem.format() == f"{DATA / name}:1:1: error: {problem.message}"
 
 
 def test_binary_data_is_a_problem_not_a_crash() -> None:
@@ -241,3 +247,127 @@ def test_a_source_of_thousands_of_keys_is_one_problem() -> None:
     [problem] = load_text(text, "sources.toml").problems
     assert "this table has 3,000 keys" in problem.message and "'k0'" in problem.message
     assert (problem.line, problem.column) == (5, 37)
+
+
+CARD = '[[cards]]\nid = "c"\n'
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        'type = "typed"\nprompt = "p"\nanswer = "   "\n',
+        'type = "typed"\nprompt = " "\nanswer = "a"\n',
+        'type = "typed"\nprompt = "p"\nanswer = "a"\naccept = ["b", "  "]\n',
+        'type = "choice"\nprompt = "p"\nanswer = "a"\ndistractors = ["\\u3000"]\n',
+        'type = "multi"\nprompt = "p"\nanswers = [" "]\ndistractors = ["b"]\n',
+        'type = "truefalse"\nstatement = "  "\nanswer = true\n',
+        'type = "order"\nprompt = "p"\nitems = ["a", " "]\n',
+        'type = "match"\nprompt = "p"\npairs = [["a", "b"], ["c", " "]]\n',
+        'type = "basic"\nprompt = "p"\nanswer = "a"\ntags = [" "]\n',
+        'type = "cloze"\ntext = "A {{b}}"\naccept = { "b" = [" "] }\n',
+    ],
+)
+def test_text_that_must_not_be_empty_must_not_be_blank(card: str) -> None:
+    [problem] = load_text(HEAD + CARD + card, "blank.toml").problems
+    assert problem.message == "must not be blank: it holds only spaces"
+    assert problem.line is not None and problem.line > 5
+
+
+def test_a_blank_deck_title_is_an_error_and_the_value_keeps_its_spaces() -> None:
+    [problem] = load_text('format = 1\n[deck]\nid = "h1"\ntitle = " "\n', "t.toml").problems
+    assert (problem.line, problem.column, problem.message) == (4, 9, "must not be blank: it holds only spaces")
+    deck = load_text(HEAD + CARD + 'type = "typed"\nprompt = " p "\nanswer = " a "\n', "t.toml").deck
+    assert deck is not None and deck.card(0).answer == " a "  # checked, not rewritten
+
+
+@pytest.mark.parametrize(
+    ("card", "which"),
+    [
+        ('type = "typed"\nprompt = "p"\nanswer = "a\\nb"\n', "newline"),
+        ('type = "typed"\nprompt = "p"\nanswer = "a"\naccept = ["b\\tc"]\n', "tab"),
+        ('type = "choice"\nprompt = "p"\nanswer = "a"\ndistractors = ["b\\nc"]\n', "newline"),
+        ('type = "multi"\nprompt = "p"\nanswers = ["a"]\ndistractors = ["b\\nc"]\n', "newline"),
+        ('type = "order"\nprompt = "p"\nitems = ["a", "b\\nc"]\n', "newline"),
+        ('type = "match"\nprompt = "p"\npairs = [["a", "b"], ["c\\td", "e"]]\n', "tab"),
+    ],
+)
+def test_options_items_pairs_and_answers_are_one_line(card: str, which: str) -> None:
+    [problem] = load_text(HEAD + CARD + card, "lines.toml").problems
+    assert problem.message.startswith(f"must be one line: a {which} is not allowed here")
+
+
+def test_a_gap_is_one_line_but_prompts_and_texts_may_have_several() -> None:
+    [problem] = load_text(HEAD + CARD + 'type = "cloze"\ntext = "A {{b\\nc}}"\n', "g.toml").problems
+    assert "gap 1 must be one line" in problem.message and (problem.line, problem.column) == (8, 11)
+    fine = HEAD + CARD + 'type = "typed"\nprompt = """Line one\nline two"""\nanswer = "a"\n'
+    assert load_text(fine, "fine.toml").problems == []
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "words"),
+    [
+        ('"A {{x} B {{y}}"', 11, "no closing '}}' before the next '{{'"),
+        ('"A {{{x}}} B"', 11, "a gap cannot hold '{' or '}'"),
+        ('"A {{x}} B }}"', 19, "this '}}' closes no gap"),
+        ('"A {{x}} B {{y"', 19, "this '{{' has no closing '}}'"),
+        ("'A {{x}} \\ }}'", 19, "this '}}' closes no gap"),  # a literal string: no escapes
+        ('"\\u00e9 {{x"', 8, "this '{{' has no closing '}}'"),  # an escape before it: the value's start
+    ],
+)
+def test_unbalanced_cloze_braces_are_errors_where_the_brace_is(text: str, column: int, words: str) -> None:
+    [problem] = load_text(HEAD + CARD + f'type = "cloze"\ntext = {text}\n', "cz.toml").problems
+    assert words in problem.message
+    assert (problem.line, problem.column) == (8, column)
+
+
+def test_a_brace_in_a_multiline_text_is_placed_on_its_own_line() -> None:
+    text = HEAD + CARD + 'type = "cloze"\ntext = """\nline one\nA {{x} B {{y}}"""\n'
+    [problem] = load_text(text, "cz.toml").problems
+    assert (problem.line, problem.column) == (10, 3)
+
+
+def test_single_braces_outside_gaps_are_plain_text() -> None:
+    deck = load_text(HEAD + CARD + 'type = "cloze"\ntext = "The set {a, b} has {{two}} items"\n', "s.toml").deck
+    assert deck is not None and [gap.answer for gap in deck.card(0).gaps] == ["two"]
+
+
+def test_a_key_of_another_card_type_never_suggests_itself() -> None:
+    from otsquiz.core.models import CARD_MODELS
+
+    for card_type, model in CARD_MODELS.items():
+        for key in {name for other in CARD_MODELS.values() for name in other.model_fields} - set(model.model_fields):
+            text = HEAD + CARD + f'type = "{card_type}"\n{key} = 1\n'
+            messages = [p.message for p in load_text(text, "k.toml").problems if f"'{key}' is" in p.message]
+            assert messages, (card_type, key)
+            assert f"did you mean '{key}'" not in messages[0]
+            assert messages[0].startswith(f"'{key}' is not a key of a {card_type} card")
+
+
+def test_a_key_of_another_type_says_which_types_take_it_and_what_this_one_takes() -> None:
+    [problem] = load_text(
+        HEAD + CARD + 'type = "truefalse"\nprompt = "p"\nstatement = "s"\nanswer = true\n', "t.toml"
+    ).problems
+    assert problem.message.startswith("'prompt' is not a key of a truefalse card: it belongs to basic,")
+    assert "truefalse cards take statement and answer" in problem.message
+    [typo] = load_text(HEAD + CARD + 'type = "basic"\nprompt = "p"\nanswer = "a"\nrevers = true\n', "t").problems
+    assert typo.message == "unknown key 'revers' (did you mean 'reverse'?)"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('[deck]\nid = "h1"\ntitle = "H"\n' + CARD + 'type = "truefalse"\nstatement = "s"\nanswer = true\n', "format"),
+        ("format = 1\n", "deck"),
+    ],
+)
+def test_a_missing_top_level_key_is_reported_at_1_1(text: str, key: str) -> None:
+    [problem] = load_text(text, "top.toml").problems
+    assert problem.format() == f"top.toml:1:1: error: missing required key '{key}'"
+    assert (problem.to_json()["line"], problem.to_json()["column"]) == (1, 1)
+
+
+def test_a_deck_with_no_cards_loads_with_a_warning() -> None:
+    result = load_text(HEAD, "none.toml")
+    assert result.deck is not None
+    [problem] = result.problems
+    assert problem.format() == "none.toml:1:1: warning: the deck has no cards: add [[cards]] tables (see `otsquiz new`)"
