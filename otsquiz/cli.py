@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import shlex
+import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -355,30 +356,68 @@ def _cmd_decks(args: argparse.Namespace) -> int:
     from otsquiz.core.library import inspect_decks
     from otsquiz.core.text import visible
 
-    rows = []
+    rows: list[tuple[str, ...]] = []
+    notes = []  # decks that are not loaded, below the table so that they do not widen it
     for deck in inspect_decks(_deck_sources(args.paths)):
         path = visible(deck.path)
         errors = sum(1 for p in deck.problems if p.severity == "error")
         if not deck.ok and errors:
-            problems = f"({errors} error{'s' if errors != 1 else ''}: otsquiz validate {path})"
-            rows.append(("-", problems, "", "", "", path))
+            notes.append(f"{path}: {errors} error{'s' if errors != 1 else ''} (otsquiz validate {path})")
             continue
         if not deck.ok:  # hidden by one of your decks with its id
             why = deck.problems[-1].message if deck.problems else "not loaded"
-            rows.append(("-", f"({visible(why)})", "", "", "", path))
+            notes.append(f"{path}: not loaded ({visible(why)})")
             continue
         counts = (str(deck.cards), str(deck.questions))
-        rows.append((deck.deck_id or "", visible(deck.title), *counts, ", ".join(deck.types), path))
-    if not rows:
+        rows.append((visible(deck.deck_id or ""), visible(deck.title), *counts, ", ".join(deck.types), path))
+    if not rows and not notes:
         print("No decks found.")
         return EXIT_OK
     header = ("ID", "TITLE", "CARDS", "QUESTIONS", "TYPES", "PATH")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(5)]
-    for row in [header, *rows]:
-        print(
-            "  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths, strict=True)) + "  " + row[5]
-        )
+    table = [header, *rows]
+    if _is_tty(sys.stdout):  # piped, rows stay whole for grep and scripts
+        table = _fit_table(table, shutil.get_terminal_size().columns)
+    widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
+    for row in table:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)) + "  " + row[-1])
+    if notes:
+        print()
+        for note in notes:
+            print(note)
     return EXIT_OK
+
+
+def _fit_table(table: list[tuple[str, ...]], columns: int) -> list[tuple[str, ...]]:
+    """The deck table shortened to ``columns``: TYPES as a count, then TITLE and PATH cut with "…"."""
+    columns = max(columns, 60)
+
+    def width(rows: list[tuple[str, ...]]) -> int:
+        return sum(max(len(row[i]) for row in rows) for i in range(len(rows[0]))) + 2 * (len(rows[0]) - 1)
+
+    if width(table) <= columns:
+        return table
+    header, *rows = table
+    table = [header, *((*row[:4], str(row[4].count(",") + 1 if row[4] else 0), row[5]) for row in rows)]
+    if width(table) <= columns:
+        return table
+    title = max(len(row[1]) for row in table)
+    path = max(len(row[5]) for row in table)
+    # TITLE and PATH share what the other columns leave, at least 12 each; a path keeps its end.
+    room = columns - (width(table) - title - path)
+    new_title = min(title, max(12, room // 2))
+    new_path = min(path, max(12, room - new_title))
+    new_title = min(title, max(new_title, room - new_path))
+    return [
+        (row[0], _cut_end(row[1], new_title), *row[2:5], _cut_start(row[5], new_path)) for row in table
+    ]
+
+
+def _cut_end(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _cut_start(text: str, width: int) -> str:
+    return text if len(text) <= width else "…" + text[len(text) - width + 1 :]
 
 
 def _use_app(args: argparse.Namespace) -> bool:

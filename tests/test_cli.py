@@ -324,3 +324,33 @@ def test_the_app_drill_names_its_decks_on_stderr(
     assert main(["drill", "ots-members", "ots-founding", "--seed", "7"]) == 0
     assert capsys.readouterr().err == "otsquiz: drill from ots-founding, ots-members, seed 7\n"
     assert len(started) == 1
+
+
+def test_decks_at_a_terminal_fit_80_columns_and_piped_rows_stay_whole(
+    otsquiz_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import otsquiz.cli as cli
+
+    decks = otsquiz_home / "decks"
+    decks.mkdir(parents=True)
+    (decks / "a-rather-long-file-name-for-a-deck.toml").write_text(
+        'format = 1\n[deck]\nid = "long"\ntitle = "A title far longer than any column could hold at eighty"\n\n'
+        '[[cards]]\nid = "c"\ntype = "typed"\nprompt = "Capital of Kyrgyzstan?"\nanswer = "Bishkek"\n'
+    )
+    (decks / "broken.toml").write_text("format = 1\n")
+    assert main(["decks"]) == 0
+    piped = capsys.readouterr().out.splitlines()
+    assert any("A title far longer than any column could hold at eighty" in line for line in piped)
+    assert any(line.startswith("ots-founding ") and "truefalse, typed" in line for line in piped)
+
+    monkeypatch.setattr(cli, "_is_tty", lambda stream: True)
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["decks"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    table = lines[: lines.index("")]
+    assert max(len(line) for line in table) <= 80
+    [row] = [line for line in table if line.startswith("long ")]
+    assert "A title far" in row and "…" in row and row.endswith("-for-a-deck.toml")
+    assert lines[0].split() == ["ID", "TITLE", "CARDS", "QUESTIONS", "TYPES", "PATH"]
+    # A deck that is not loaded is named below the table, not in its TITLE column.
+    assert lines[-1] == f"{decks / 'broken.toml'}: 1 error (otsquiz validate {decks / 'broken.toml'})"
