@@ -244,7 +244,7 @@ def test_term_dumb_falls_back_to_the_plain_mode_with_a_note(tmp_path: Path) -> N
         errors = process.stderr.read()
         process.wait()
     os.close(leader)
-    assert b"Drill: 1 question." in received
+    assert b"Drill: 1 question from ots-alphabet, " in received
     assert b"\x1b[" not in received  # no screen drawn
     assert errors == b"otsquiz: TERM=dumb cannot show the full-screen app: using the plain mode (--plain)\n"
     assert process.returncode == 0
