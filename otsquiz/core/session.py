@@ -73,13 +73,16 @@ class Outcome(NamedTuple):
     correct: bool
     exact: bool
     grade: Grade
-    expected: str  # the exact answer, as written in the deck
+    expected: str  # the exact answer, as written in the deck (a typed answer: the spelling it matched)
     forgiven: tuple[str, ...] = ()
     hinted: bool = False
     review_id: int | None = None
     overruled: bool = False
     seconds: float = 0.0
     blank: bool = False  # nothing was given (don't know, time's up, an empty answer): never overruled right
+    # The card's main answer when ``expected`` is another spelling it accepts, which the answer matched
+    # (shown as "also: ..."); else "".
+    main_answer: str = ""
 
     @property
     def verdict(self) -> str:
@@ -450,11 +453,14 @@ class Session:
         question = self._require_question()
         if question.kind == "self":
             raise SessionError("a self-rated card is answered with rate()")
-        given, correct, exact, forgiven = self._judge(question, response)
+        given, correct, exact, forgiven, matched = self._judge(question, response)
         grade = grade_for(correct, exact, self._hinted)
+        expected = main = self.expected(question)
+        if correct and matched is not None and matched != main:
+            expected = matched  # the spelling the learner was near, not another word
         return self._commit(
-            question, given, correct, exact, forgiven, self.expected(question), grade,
-            blank=_blank_response(response),
+            question, given, correct, exact, forgiven, expected, grade,
+            blank=_blank_response(response), main_answer="" if expected == main else main,
         )
 
     def give_up(self) -> Outcome:
@@ -503,8 +509,10 @@ class Session:
             question, grade.name.lower(), correct, correct, (), self.expected(question), Grade(grade)
         )
 
-    def _judge(self, question: Question, response: Any) -> tuple[str, bool, bool, tuple[str, ...]]:
-        """(the answer in words, correct, exact, what was forgiven)."""
+    def _judge(
+        self, question: Question, response: Any
+    ) -> tuple[str, bool, bool, tuple[str, ...], str | None]:
+        """(the answer in words, correct, exact, what was forgiven, the deck text a typed answer matched)."""
         # Deferred: rapidfuzz is not needed to show the first question, only to judge it.
         from otsquiz.core import answers
 
@@ -527,30 +535,30 @@ class Session:
                 strict_diacritics=deck.deck.strict_diacritics,
                 others=self._index(deck),
             )
-            return given, verdict.correct, verdict.exact, verdict.forgiven
+            return given, verdict.correct, verdict.exact, verdict.forgiven, verdict.matched
         if question.kind == "number":
             given = str(response)
             verdict = answers.check_number(given, card.answer, card.tolerance, card.unit)
-            return given, verdict.correct, verdict.exact, ()
+            return given, verdict.correct, verdict.exact, (), None
         if question.kind == "truefalse":
             given = "true" if response else "false"
             correct = bool(response) is card.answer
-            return given, correct, correct, ()
+            return given, correct, correct, (), None
         options = question.options
         if question.kind == "choice":
             index = int(response)
             given = options[index] if 0 <= index < len(options) else str(response)
             correct = given == card.answer and 0 <= index < len(options)
-            return given, correct, correct, ()
+            return given, correct, correct, (), None
         if question.kind == "multi":
             chosen = {options[i] for i in response if 0 <= i < len(options)}
             correct = chosen == set(card.answers)
             given = ", ".join(option for option in options if option in chosen) or "(nothing)"
-            return given, correct, correct, ()
+            return given, correct, correct, (), None
         if question.kind == "order":
             given_items = [options[i] for i in response if 0 <= i < len(options)]
             correct = given_items == list(card.items)
-            return " → ".join(given_items), correct, correct, ()
+            return " → ".join(given_items), correct, correct, (), None
         if question.kind == "match":
             chosen = [options[i] if i is not None and 0 <= i < len(options) else "?" for i in response]
             correct = len(chosen) == len(card.pairs) and all(
@@ -559,7 +567,7 @@ class Session:
             given = "; ".join(
                 f"{left} → {right}" for left, right in zip(question.lefts, chosen, strict=False)
             )
-            return given, correct, correct, ()
+            return given, correct, correct, (), None
         raise SessionError(f"unknown question kind {question.kind}")
 
     def prepare(self) -> None:
@@ -591,6 +599,7 @@ class Session:
         grade: Grade,
         *,
         blank: bool = False,
+        main_answer: str = "",
     ) -> Outcome:
         study = question.study
         now = self.clock()
@@ -607,7 +616,7 @@ class Session:
 
         outcome = Outcome(
             question, given, correct, exact, grade, expected, forgiven, self._hinted,
-            seconds=seconds, blank=blank,
+            seconds=seconds, blank=blank, main_answer=main_answer,
         )
         tally = self._tally.counted(correct)
         # The answer is durable before anything else moves: the store commits it,
@@ -675,10 +684,13 @@ class Session:
             # Overruled back: the first verdict stands again, with its grade (a forgiven typo is Hard).
             first = answered.first
             correct, exact, grade, forgiven = first.correct, first.exact, first.grade, first.forgiven
+            expected, main_answer = first.expected, first.main_answer
         else:
             correct = exact = not outcome.correct
             grade = grade_for(correct, True, outcome.hinted) if correct else Grade.AGAIN
             forgiven = ()
+            # Counted wrong after all: the answer to learn is the card's main one.
+            expected, main_answer = outcome.main_answer or outcome.expected, ""
         study = outcome.question.study
         new_state = (
             self.scheduler.review(answered.previous, study.deck_id, study.key, grade, answered.when)
@@ -700,6 +712,8 @@ class Session:
             forgiven=forgiven,
             review_id=review_id,
             overruled=not outcome.overruled,
+            expected=expected,
+            main_answer=main_answer,
         )
         self._tally = tally
         # A card that was queued again only because it was wrong no longer needs to be.

@@ -1361,3 +1361,45 @@ def test_a_finished_session_has_nothing_unanswered(store: Store, profile: Profil
     finish(drill)
     summary = drill.summary()
     assert (summary.planned, summary.unanswered, summary.overruled) == (2, 0, 0)
+
+
+# ---------------------------------------------------------------- the spelling that matched
+
+
+def test_a_near_miss_of_an_accepted_spelling_is_shown_that_spelling(
+    store: Store, profile: Profile, clock: Clock
+) -> None:
+    card = typed("nakhchivan", "Nakhchivan", accept=["Naxçıvan", "Nakhichevan"])
+    deck = make_deck(card, language="az")
+    outcome = Session(store, profile, [deck], clock=clock).submit("Naxcivan")
+    assert outcome.correct and not outcome.exact and outcome.forgiven == ("diacritics",)
+    assert (outcome.expected, outcome.main_answer) == ("Naxçıvan", "Nakhchivan")
+
+
+def test_the_main_answer_matched_needs_no_also(store: Store, profile: Profile, clock: Clock) -> None:
+    deck = make_deck(typed("nakhchivan", "Nakhchivan", accept=["Naxçıvan"]))
+    outcome = Session(store, profile, [deck], clock=clock).submit("Nakhchivn")
+    assert outcome.correct and (outcome.expected, outcome.main_answer) == ("Nakhchivan", "")
+    wrong_answer = Session(store, profile, [make_deck(typed("baku"))], clock=clock).submit("Izmir")
+    assert (wrong_answer.expected, wrong_answer.main_answer) == ("Baku", "")
+
+
+def test_a_cloze_gap_shows_the_accepted_spelling_it_matched(
+    store: Store, profile: Profile, clock: Clock
+) -> None:
+    cloze = {"id": "seat", "type": "cloze", "text": "It is {{Istanbul}}.", "accept": {"Istanbul": ["Constantinople"]}}
+    outcome = Session(store, profile, [make_deck(cloze)], clock=clock).submit("Constantinopel")
+    assert outcome.correct and outcome.forgiven == ("typo",)
+    assert (outcome.expected, outcome.main_answer) == ("Constantinople", "Istanbul")
+
+
+def test_overruling_an_accepted_spelling_to_wrong_shows_the_main_answer(
+    store: Store, profile: Profile, clock: Clock
+) -> None:
+    deck = make_deck(typed("nakhchivan", "Nakhchivan", accept=["Naxçıvan"]), language="az")
+    session = Session(store, profile, [deck], clock=clock)
+    session.submit("Naxcivan")
+    wrong_now = session.overrule()
+    assert not wrong_now.correct and (wrong_now.expected, wrong_now.main_answer) == ("Nakhchivan", "")
+    back = session.overrule()
+    assert back.correct and (back.expected, back.main_answer) == ("Naxçıvan", "Nakhchivan")
