@@ -739,7 +739,7 @@ async def test_stats_opens_with_t_and_closes_with_escape(
         assert isinstance(app.screen, StatsScreen)
         await figures_read(pilot)
         assert len(reads) == 1  # the figures are read once (a large history takes a moment)
-        assert shown(app, "#stats-headline").startswith("Profile default · 1 answers in all")
+        assert shown(app, "#stats-headline").startswith("Profile default · 1 review · streak 1 day")
         assert "1/10 questions seen" in shown(app, "#mastery")
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
