@@ -5,16 +5,20 @@ from __future__ import annotations
 import os
 import shlex
 
+from rich.segment import Segment
+from rich.style import Style
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widgets import Button, Footer, Header, Input, Label, SelectionList, Static
 
 from otsquiz.core.text import visible
 from otsquiz.tui.app import OtsquizApp, SessionRequest, broken_paths
+from otsquiz.tui.widgets.answers.marked import CHECKED, UNCHECKED
 
 BAR_WIDTH = 6
 TITLE_WIDTH = 30  # keeps a row within 80 columns
@@ -31,6 +35,30 @@ def mastery_bar(share: float, width: int = BAR_WIDTH) -> str:
 DeckRow = tuple[str, str, int, int, int, int, float]  # title, id, cards, questions, due, new, mastery
 
 
+class DeckList(SelectionList[str]):
+    """A selection list whose chosen rows read ``[x]`` and the others ``[ ]``: not told apart by colour alone.
+
+    Textual's own box (``▐X▌``) differs only in colour, which is lost under NO_COLOR and on a projector.
+    """
+
+    def _get_left_gutter_width(self) -> int:
+        return len(CHECKED)
+
+    def render_line(self, y: int) -> Strip:
+        line = super(SelectionList, self).render_line(y)  # the option's row, without Textual's box
+        index = self.scroll_offset.y + y
+        if index >= self.option_count:
+            return line
+        selection = self.get_option_at_index(index)
+        chosen = selection.value in self._selected
+        component = "selection-list--button" + ("-selected" if chosen else "")
+        if self.highlighted == index:
+            component += "-highlighted"
+        # The colours stay as a second cue; the meta lets a click on the box toggle the row.
+        style = self.get_component_rich_style(component) + Style(meta={"option": index})
+        return Strip([Segment(CHECKED if chosen else UNCHECKED, style), *line])
+
+
 class DrillField(Input):
     """A drill option: enter in it starts the drill (the footer says so)."""
 
@@ -45,6 +73,7 @@ class HomeScreen(Screen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
 
     _rows: list[DeckRow] | None = None  # the counts last read, laid out again on a resize
+    _chosen_at_start: set[str] = set()  # the decks a session started from the command line was on
 
     # Parsed when this screen is first shown (the app stylesheet holds only shared rules).
     DEFAULT_CSS = """
@@ -135,7 +164,7 @@ class HomeScreen(Screen[None]):
             yield Static("", id="deck-problems", classes="hidden")
             yield Label("Decks — space chooses; with none chosen, all are used", id="decks-title")
             yield Static("", id="decks-header")
-            yield SelectionList[str](id="decks")
+            yield DeckList(id="decks")
             with Horizontal(id="drill-options"):
                 yield Label("Drill: questions")
                 yield DrillField("10", id="drill-count", type="integer", max_length=4)
@@ -155,6 +184,7 @@ class HomeScreen(Screen[None]):
         if notice:
             self.query_one("#deck-problems", Static).update(Content(notice))
             self.query_one("#deck-problems", Static).remove_class("hidden")
+        self._chosen_at_start = set(self.app.chosen_at_start)
         self.refresh_decks()
         self.query_one("#decks", SelectionList).focus()
 
@@ -176,7 +206,8 @@ class HomeScreen(Screen[None]):
 
     def _show_rows(self, rows: list[DeckRow]) -> None:
         decks = self.query_one("#decks", SelectionList)
-        chosen = set(decks.selected)
+        chosen = set(decks.selected) | self._chosen_at_start
+        self._chosen_at_start = set()
         highlighted = decks.highlighted
         decks.clear_options()
         if not rows:
