@@ -62,6 +62,20 @@ def broken_paths(problems: Iterable[Problem]) -> list[str]:
     return sorted({p.path for p in problems if p.severity == "error"})
 
 
+Library = Callable[[], tuple[list["Deck"], list[Problem]]]
+
+
+def load_library() -> tuple[list[Deck], list[Problem]]:
+    """Every deck home lists (bundled and the user's, as ``otsquiz`` loads them), and the problems of the rest."""
+    from otsquiz.core.library import load_decks
+    from otsquiz.core.paths import bundled_decks_dir, user_decks_dir
+
+    user = user_decks_dir()
+    results = load_decks([bundled_decks_dir(), *([user] if user.is_dir() else [])])
+    decks = [result.deck for result in results if result.ok and result.deck is not None]
+    return decks, [problem for result in results if not result.ok for problem in result.problems]
+
+
 def screenshot_folder() -> Path:
     """Where screenshots go: the Downloads folder, as in Textual, or the current one without it."""
     from platformdirs import user_downloads_path
@@ -89,6 +103,7 @@ class OtsquizApp(App[int]):
         store: Store,
         clock: Callable[[], datetime] = _now,
         catch_signals: bool = False,
+        library: Library | None = None,
     ) -> None:
         super().__init__()
         self.launch = launch
@@ -96,6 +111,9 @@ class OtsquizApp(App[int]):
         self.store = store
         self.catch_signals = catch_signals  # run_app: a real terminal to give back on SIGTERM
         self.decks: list[Deck] = list(launch.decks)
+        # Started on named decks, the app reads the others when home is first built.
+        self.library = library
+        self.chosen_at_start: list[str] = []  # the decks named at the start, chosen on home
         self.profile: Profile = store.profile(launch.profile)
 
     # ------------------------------------------------------------ lifecycle
@@ -132,10 +150,25 @@ class OtsquizApp(App[int]):
 
         homes = [screen for screen in self.screen_stack if isinstance(screen, HomeScreen)]
         if not homes:
+            self._read_library()
             self.switch_screen(HomeScreen())
             return
         while self.screen is not homes[0]:
             self.pop_screen()
+
+    def _read_library(self) -> None:
+        """All the decks for home, once: a session started on some decks had only those loaded."""
+        if self.library is None:
+            return
+        library, problems = self.library()
+        self.library = None
+        named = {deck.deck.id: deck for deck in self.decks}  # the session's copies stand
+        ids = list(named)
+        decks = [named.pop(deck.deck.id, deck) for deck in library] + list(named.values())
+        if set(ids) != {deck.deck.id for deck in decks}:
+            self.chosen_at_start = ids
+        self.decks = decks
+        self.launch = self.launch._replace(problems=[*self.launch.problems, *problems])
 
     def _catch_signals(self) -> None:
         """End the app as ctrl+q does on the signals that would kill it, with exit code 128+signal.
@@ -315,7 +348,9 @@ def run_app(launch: Launch) -> int:
     store: Store | None = None
     try:
         store = Store.open()
-        app = OtsquizApp(launch, store=store, catch_signals=True)  # reads (or creates) the profile
+        # Started on a session, home later lists every deck, not only those named.
+        library = load_library if launch.start is not None else None
+        app = OtsquizApp(launch, store=store, catch_signals=True, library=library)  # reads (or creates) the profile
     except StoreError as error:
         if store is not None:
             store.close()

@@ -25,6 +25,7 @@ from otsquiz.tui.screens.home import HomeScreen, broken_decks_notice, deck_rows
 from otsquiz.tui.screens.quiz import QuizScreen
 from otsquiz.tui.screens.settings import SettingsScreen
 from otsquiz.tui.screens.stats import StatsScreen, count_ticks, headline
+from otsquiz.tui.screens.summary import SummaryScreen
 from tests.tui.conftest import (
     CARDS,
     AppFactory,
@@ -526,3 +527,70 @@ async def test_each_mastery_row_fits_one_line_even_with_a_long_deck_title(
         assert mastery.virtual_region.height == 3, rows  # none wrapped
         assert any(row.startswith("The Organization") and "…" in row for row in rows), rows
         assert all(row.rstrip().endswith("0 due") for row in rows)
+
+
+async def test_home_marks_chosen_decks_with_x_not_by_colour_alone(make_app: AppFactory) -> None:
+    app = make_app([all_types_deck(), all_types_deck("second", "Second deck")])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        decks = app.screen.query_one("#decks", SelectionList)
+        await pilot.press("space")  # chooses the highlighted first row
+        await pilot.pause()
+        assert decks.selected == ["all-types"]
+        rows = [decks.render_line(y).text for y in range(2)]
+        assert rows[0].startswith("[x] Every card type")
+        assert rows[1].startswith("[ ] Second deck")
+        assert "▐" not in rows[0] + rows[1]
+
+
+async def end_session(pilot: Pilot[Any]) -> None:
+    """Escape, and yes if the quiz asks whether to end with questions left: the summary."""
+    await pilot.pause()
+    await pilot.press("escape")
+    await pilot.pause()
+    if not isinstance(pilot.app.screen, SummaryScreen):
+        await pilot.press("y")
+        await pilot.pause()
+    assert isinstance(pilot.app.screen, SummaryScreen)
+
+
+async def test_back_to_decks_after_a_session_on_named_decks_lists_every_deck_with_those_chosen(
+    make_app: AppFactory,
+) -> None:
+    # As `otsquiz study all-types`: the session has only the named deck; home lists the library.
+    named = all_types_deck()
+    library = [all_types_deck(), all_types_deck("second", "Second deck"), all_types_deck("third", "Third")]
+    broken = [Problem("decks/broken.toml", 1, 1, "error", "TOML syntax: bad")]
+    app = make_app([named], start=study(["all-types"]))
+    app.library = lambda: (library, broken)
+    async with app.run_test(size=SIZE) as pilot:
+        await answer_one(pilot)
+        await end_session(pilot)
+        await pilot.press("enter")  # back to decks
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        decks = home.query_one("#decks", SelectionList)
+        assert [decks.get_option_at_index(i).value for i in range(decks.option_count)] == [
+            "all-types",
+            "second",
+            "third",
+        ]
+        assert decks.selected == ["all-types"]
+        assert app.decks[0] is named  # the session's copy of the deck it was on
+        assert text_of(home.query_one("#deck-problems", Static)).startswith("1 deck could not be loaded")
+        await pilot.press("down", "space")  # the preselection is a choice like any other
+        await pilot.pause()
+        assert sorted(decks.selected) == ["all-types", "second"]
+
+
+async def test_a_session_on_every_deck_chooses_none_on_home(make_app: AppFactory) -> None:
+    library = [all_types_deck(), all_types_deck("second", "Second deck")]
+    app = make_app(library, start=study(["all-types", "second"]))
+    app.library = lambda: (library, [])
+    async with app.run_test(size=SIZE) as pilot:
+        await end_session(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        decks = app.screen.query_one("#decks", SelectionList)
+        assert decks.option_count == 2 and decks.selected == []
