@@ -22,7 +22,9 @@ except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is the 
 
 from pydantic import TypeAdapter, ValidationError
 
+from otsquiz.core.answers import normalize
 from otsquiz.core.cards import Deck as CompiledDeck
+from otsquiz.core.cards import parse_gaps
 from otsquiz.core.library import LoadResult
 from otsquiz.core.limits import MAX_CARDS, MAX_FILE_BYTES, MAX_PROBLEMS
 from otsquiz.core.models import CARD_MODELS, CARD_TYPES, Card, Deck, cross_card_issues
@@ -169,7 +171,7 @@ def validate_document(document: dict[str, Any], text: str, path: str) -> LoadRes
     deck, issues = _validate(document)
     if deck is None:
         return LoadResult(path, None, _dedupe(_place(text, path, issues)))
-    return LoadResult(path, deck, _warnings(deck, text, path))
+    return LoadResult(path, deck, _warnings(deck, text, path) + _repeated_gaps(document, text, path))
 
 
 def _validate(document: dict[str, Any]) -> tuple[CompiledDeck | None, list[_Issue]]:
@@ -294,6 +296,25 @@ def _warnings(deck: CompiledDeck, text: str, path: str) -> list[Problem]:
         more = f"{len(missing) - len(shown):,} more cards have no id (`otsquiz fix` writes ids in)"
         problems.append(Problem(path, None, None, "warning", more, "cards"))
     return problems
+
+
+def _repeated_gaps(document: dict[str, Any], text: str, path: str) -> list[Problem]:
+    """A warning for each cloze gap whose answer another gap of its text has: the question
+    of one gap shows the other filled in, so each gives the other away."""
+    issues = []
+    for index, card in enumerate(document.get("cards") or ()):
+        if len(issues) >= MAX_PROBLEMS or card.get("type") != "cloze":
+            continue
+        seen: dict[str, int] = {}
+        for gap in parse_gaps(card["text"]):
+            key = normalize(gap.answer)
+            if key in seen:
+                message = f"gaps {seen[key]} and {gap.index} have the same answer: each question shows the other"
+                at = ("cards", index, "text")
+                issues.append(_Issue("value", at, at, message, "warning", offset=gap.start))
+                break
+            seen[key] = gap.index
+    return _place(text, path, issues)[: len(issues)]
 
 
 def _issue(detail: Any, prefix: tuple[str | int, ...] = ()) -> _Issue:

@@ -371,3 +371,12 @@ def test_a_deck_with_no_cards_loads_with_a_warning() -> None:
     assert result.deck is not None
     [problem] = result.problems
     assert problem.format() == "none.toml:1:1: warning: the deck has no cards: add [[cards]] tables (see `otsquiz new`)"
+
+
+def test_two_gaps_with_the_same_answer_are_a_warning_at_the_second() -> None:
+    text = HEAD + CARD + 'type = "cloze"\ntext = "{{Ankara}} and {{ankara}}"\n'
+    result = load_text(text, "twice.toml")
+    assert result.deck is not None
+    [problem] = result.problems
+    assert problem.severity == "warning" and "gaps 1 and 2 have the same answer" in problem.message
+    assert (problem.line, problem.column) == (8, 24)

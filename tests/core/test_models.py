@@ -185,3 +185,36 @@ def test_text_may_hold_the_format_characters_writing_needs(text: str) -> None:
 def test_text_may_not_hold_controls_or_characters_that_reorder_or_hide_text(char: str) -> None:
     with pytest.raises(ValidationError, match="control character"):
         Deck.model_validate(deck(card("basic", prompt=f"a{char}b")))
+
+
+BLANKS_AND_LINES = ["a", " a ", "   ", "\u3000", "a\nb", "a\tb", "\n"]
+
+
+def _valid(model_card: dict[str, Any]) -> bool:
+    try:
+        Deck.model_validate(deck(model_card))
+    except ValidationError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("text", BLANKS_AND_LINES)
+def test_the_schema_patterns_say_what_the_models_check(text: str) -> None:
+    import re
+
+    from otsquiz.core.models import json_schema
+
+    defs = json_schema()["$defs"]
+    one_line = defs["TypedCard"]["properties"]["answer"]["pattern"]
+    not_blank = defs["TypedCard"]["properties"]["prompt"]["pattern"]
+    assert _valid(card("typed", answer=text)) == bool(re.search(one_line, text))
+    assert _valid(card("typed", prompt=text)) == bool(re.search(not_blank, text))
+    assert _valid(card("choice", distractors=[text])) == bool(re.search(one_line, text))
+
+
+def test_blank_text_is_refused_but_kept_as_written_when_it_has_letters() -> None:
+    assert not _valid(card("typed", answer="   "))
+    assert not _valid(card("truefalse", statement=" \n "))
+    assert not _valid(card("match", pairs=[["a", "b"], ["c", " "]]))
+    model = Deck.model_validate(deck(card("typed", answer=" Astana ")))
+    assert model.cards[0].answer == " Astana "
