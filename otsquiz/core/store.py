@@ -40,6 +40,7 @@ import os
 import sqlite3
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -74,6 +75,8 @@ __all__ = [
     "Store",
     "StoreError",
     "UnknownProfileError",
+    "profile_key",
+    "profile_name_problem",
 ]
 
 BUSY_TIMEOUT_MS = 5000
@@ -258,6 +261,45 @@ def _from_snapshot(deck_id: str, card_key: str, text: str | None) -> CardState |
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def profile_key(name: str) -> str:
+    """The form in which two profile names are the same learner's.
+
+    NFC, case folded, spaces collapsed; dotted and dotless i are one letter
+    ("İ", "I", "ı", "i"), since a name has no language to say whether "I"
+    lowers to "ı" (Turkish, Azerbaijani, Kazakh ...) or to "i".
+    """
+    text = unicodedata.normalize("NFC", name).replace("İ", "i").replace("ı", "i")
+    return " ".join(unicodedata.normalize("NFC", text.casefold()).split())
+
+
+def profile_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a new profile (a sentence for the learner), or None when it can.
+
+    The one rule for profile names, for the command line and the app alike.
+    """
+    name = name.strip()
+    if not name or len(name) > PROFILE_NAME_MAX:
+        return f"A profile name must be 1 to {PROFILE_NAME_MAX} characters long."
+    if not is_printable_name(name):
+        return f"A profile name must be printable characters only, not '{visible(name)}'."
+    return None
+
+
+def _profile_id_for(rows: Sequence[tuple[int, str]], name: str) -> int | None:
+    """The id of the profile ``name`` means: its exact spelling (as typed, then NFC) first,
+    else the oldest of the same ``profile_key``."""
+    nfc, key = unicodedata.normalize("NFC", name), profile_key(name)
+    for matches in (
+        lambda stored: stored == name,
+        lambda stored: stored == nfc,
+        lambda stored: profile_key(stored) == key,
+    ):
+        for profile_id, stored in rows:
+            if matches(stored):
+                return profile_id
+    return None
 
 
 def _dumps(value: Any) -> str:
@@ -861,29 +903,36 @@ class Store:
     def profile(self, name: str = "default", *, create: bool = True) -> Profile:
         """The profile called ``name``, created if it does not exist.
 
-        With ``create=False`` (read-only commands) an unknown name raises
+        Names are matched as people mean them (``profile_key``): "aygerim" finds
+        "Aygerim", an NFD "Ayşe" the NFC one, and the profile keeps the spelling
+        it was created with. (Two profiles already stored whose names differ only
+        so are each found by their own exact spelling; other spellings find the
+        older.) With ``create=False`` (read-only commands) an unknown name raises
         ``UnknownProfileError``, naming the profiles there are. A new name must
-        be 1 to 64 printable characters.
+        be 1 to 64 printable characters, and is stored NFC-normalised.
         """
-        name = name.strip()
-        found = self._profile_where("name = ?", name)
-        if found is not None:
+        typed = name.strip()
+        name = unicodedata.normalize("NFC", typed)
+        rows = self._read("SELECT id, name FROM profiles ORDER BY id")
+        found_id = _profile_id_for(rows, typed)
+        if found_id is not None:
+            found = self._profile_where("id = ?", found_id)
+            assert found is not None
             return found
         if not create:
-            known = [row[0] for row in self._read("SELECT name FROM profiles ORDER BY id")]
-            raise UnknownProfileError(name, known)
-        if not name or len(name) > PROFILE_NAME_MAX:
-            raise StoreError(f"A profile name must be 1 to {PROFILE_NAME_MAX} characters long.")
-        if not is_printable_name(name):
-            raise StoreError(
-                f"A profile name must be printable characters only, not '{visible(name)}'."
-            )
+            raise UnknownProfileError(name, [row[1] for row in rows])
+        problem = profile_name_problem(name)
+        if problem is not None:
+            raise StoreError(problem)
         with self._write() as conn:
-            conn.execute(
-                "INSERT OR IGNORE INTO profiles (name, created, settings) VALUES (?, ?, ?)",
-                (name, _to_us(_now()), _dumps(Settings().to_dict())),
-            )
-        created = self._profile_where("name = ?", name)
+            # Looked for again inside the write lock: "Ann" and "ann" created at once are one profile.
+            found_id = _profile_id_for(conn.execute("SELECT id, name FROM profiles ORDER BY id").fetchall(), name)
+            if found_id is None:
+                found_id = conn.execute(
+                    "INSERT INTO profiles (name, created, settings) VALUES (?, ?, ?)",
+                    (name, _to_us(_now()), _dumps(Settings().to_dict())),
+                ).lastrowid
+        created = self._profile_where("id = ?", found_id)
         assert created is not None
         return created
 
