@@ -818,10 +818,10 @@ def _number_text(value: float) -> str:
 
 
 def _blank_response(response: Any) -> bool:
-    """Whether a submitted answer gives nothing: empty text, or no option chosen."""
+    """Whether a submitted answer gives nothing: empty text, or no option chosen (or paired)."""
     if isinstance(response, str):
         return not response.strip()
-    return isinstance(response, (set, frozenset, list, tuple)) and not response
+    return isinstance(response, (set, frozenset, list, tuple)) and all(item is None for item in response)
 
 
 def _outline(decks: list[Deck]) -> Iterator[_Entry]:

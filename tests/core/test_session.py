@@ -1317,6 +1317,15 @@ def test_a_wrong_answer_given_is_not_blank(store: Store, profile: Profile, clock
     assert not session.submit("Izmir").blank
 
 
+def test_a_match_with_nothing_paired_is_blank(store: Store, profile: Profile, clock: Clock) -> None:
+    session = Session(store, profile, [make_deck(CARDS["match"])], clock=clock)
+    outcome = session.submit([None, None, None])
+    assert outcome.blank and not outcome.correct and not session.can_overrule
+    half = Session(store, profile, [make_deck(CARDS["match"], deck_id="other")], clock=clock)
+    assert not half.submit([0, None, None]).blank  # something was paired: overrule stays possible
+    assert half.can_overrule
+
+
 def test_a_no_feedback_drill_asks_no_flashcards(store: Store, profile: Profile, clock: Clock) -> None:
     deck = make_deck(CARDS["basic"], typed("ankara"), CARDS["choice"])
     drill = Session(store, profile, [deck], mode="drill", count=10, seed=3, feedback=False, clock=clock)
