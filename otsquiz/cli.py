@@ -215,52 +215,140 @@ def _cmd_fix(args: argparse.Namespace) -> int:
     from otsquiz.core.authoring import fix_ids, replace_file
     from otsquiz.core.library import find_deck_files, read_deck_file
     from otsquiz.core.loader import toml
+    from otsquiz.core.store import StoreError
     from otsquiz.core.text import visible
 
     changed = 0
     failed = False
-    for path in find_deck_files(_existing(args.paths)):
-        shown = visible(path)
-        raw = read_deck_file(path)  # never blocks on a FIFO, refuses devices and huge files
-        if not isinstance(raw, bytes):
-            print(raw.format(), file=sys.stderr)
-            failed = True
-            continue
-        try:
-            bom = raw.startswith(b"\xef\xbb\xbf")
-            text = raw.decode("utf-8-sig")
-            result = fix_ids(text)
-        except (OSError, UnicodeDecodeError, toml.TOMLDecodeError) as error:
-            detail = error.strerror or error if isinstance(error, OSError) else error
-            print(
-                f"{shown}: error: cannot fix this file ({_visible_lines(str(detail))}); "
-                "run `otsquiz validate` first",
-                file=sys.stderr,
-            )
-            failed = True
-            continue
-        for reason in result.skipped:
-            print(f"{shown}: warning: {visible(reason)}")
-        if not result.fixes:
-            continue
-        changed += 1
-        if not args.check:
-            data = result.text.encode()
+    progress = _Progress()
+    try:
+        for path in find_deck_files(_existing(args.paths)):
+            shown = visible(path)
+            raw = read_deck_file(path)  # never blocks on a FIFO, refuses devices and huge files
+            if not isinstance(raw, bytes):
+                print(raw.format(), file=sys.stderr)
+                failed = True
+                continue
             try:
-                replace_file(path, b"\xef\xbb\xbf" + data if bom else data)
-            except OSError as error:
+                bom = raw.startswith(b"\xef\xbb\xbf")
+                text = raw.decode("utf-8-sig")
+                result = fix_ids(text)
+            except (OSError, UnicodeDecodeError, toml.TOMLDecodeError) as error:
+                detail = error.strerror or error if isinstance(error, OSError) else error
                 print(
-                    f"{shown}: error: cannot write the ids in ({error.strerror or error}); the file is unchanged",
+                    f"{shown}: error: cannot fix this file ({_visible_lines(str(detail))}); "
+                    "run `otsquiz validate` first",
                     file=sys.stderr,
                 )
                 failed = True
                 continue
-        for fix in result.fixes:
-            verb = "would add" if args.check else "added"
-            print(f'{shown}:{fix.line}:1: {verb} id = "{visible(fix.card_id)}" to cards[{fix.card_index}]')
+            for reason in result.skipped:
+                print(f"{shown}: warning: {visible(reason)}")
+            if not result.fixes:
+                continue
+            changed += 1
+            moved = 0
+            if not args.check:
+                # Studied id-less cards are keyed on a hash of their content: their history moves
+                # to the ids written, or fix would make them new cards again.
+                ids = {fix.card_index: fix.card_id for fix in result.fixes}
+                deck_id, renames = _renamed_keys(raw, str(path), ids)
+                try:
+                    store = progress.store() if renames else None
+                except StoreError as error:
+                    _progress_not_kept(shown, error)
+                    failed = True
+                    continue
+                data = result.text.encode()
+                try:
+                    replace_file(path, b"\xef\xbb\xbf" + data if bom else data)
+                except OSError as error:
+                    print(
+                        f"{shown}: error: cannot write the ids in ({error.strerror or error}); "
+                        "the file is unchanged",
+                        file=sys.stderr,
+                    )
+                    failed = True
+                    continue
+                if store is not None:
+                    try:
+                        moved = store.rename_card_keys(deck_id, renames)
+                        stuck = len(store.keys_with_history(deck_id, renames))
+                    except StoreError as error:
+                        # The ids are in; the history stays under the old keys. Put the old text back.
+                        with suppress(OSError):
+                            replace_file(path, raw)
+                        _progress_not_kept(shown, error)
+                        failed = True
+                        continue
+                    if stuck:
+                        print(
+                            f"{shown}: warning: the progress of {_plural(stuck, 'card')} stays under the old "
+                            "key, as the new id has progress of its own"
+                        )
+            for fix in result.fixes:
+                verb = "would add" if args.check else "added"
+                added = f'{verb} id = "{visible(fix.card_id)}" to cards[{fix.card_index}]'
+                print(f"{shown}:{fix.line}:1: {added}")
+            if moved:
+                print(f"{shown}: kept the progress of {_plural(moved, 'card')}")
+    finally:
+        progress.close()
     if args.check and changed:
         return EXIT_PROBLEMS
     return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def _progress_not_kept(shown: str, error: Exception) -> None:
+    detail = _visible_lines(str(error))
+    message = f"cannot keep the progress of its cards ({detail}); the file is unchanged"
+    print(f"{shown}: error: {message}", file=sys.stderr)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def _renamed_keys(raw: bytes, path: str, ids: dict[int, str]) -> tuple[str, dict[str, str]]:
+    """The deck's id and, for each card given an id, its old note key (a content hash) -> the id."""
+    from otsquiz.core.library import load_file_bytes
+
+    deck = load_file_bytes(raw, path).deck
+    if deck is None:  # a deck with errors was never studied as it is
+        return "", {}
+    old: dict[int, str] = {}
+    for position, note in zip(deck.positions, deck.notes, strict=True):
+        old.setdefault(position, note)
+    renames: dict[str, str] = {}
+    for index, card_id in ids.items():
+        if index in old:
+            renames.setdefault(old[index], card_id)
+    return deck.deck.id, renames
+
+
+class _Progress:
+    """The progress database, opened the first time it is needed; never created by ``fix``."""
+
+    def __init__(self) -> None:
+        self._store: Any = None
+        self._missing = False
+
+    def store(self) -> Any:
+        """The open store, or None when there is no progress database (nothing to keep)."""
+        from otsquiz.core.paths import database_path
+        from otsquiz.core.store import Store
+
+        if self._store is None and not self._missing:
+            path = database_path()
+            if not path.exists():
+                self._missing = True
+                return None
+            self._store = Store.open(path)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
@@ -379,7 +467,8 @@ def _cmd_decks(args: argparse.Namespace) -> int:
         table = _fit_table(table, shutil.get_terminal_size().columns)
     widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
     for row in table:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)) + "  " + row[-1])
+        cells = [cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)]
+        print("  ".join([*cells, row[-1]]))
     if notes:
         print()
         for note in notes:

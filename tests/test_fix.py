@@ -18,8 +18,10 @@ DECK = 'format = 1\n[deck]\nid = "mine"\ntitle = "Mine"\n\n[[cards]]\ntype = "ty
 FIXED = DECK.replace('[[cards]]\n', '[[cards]]\nid = "capital-kyrgyzstan"\n')
 
 
-def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*OTSQUIZ, *args], capture_output=True, text=True, cwd=cwd, check=False)
+def run(*args: str, cwd: Path = REPO, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*OTSQUIZ, *args], capture_output=True, text=True, cwd=cwd, input=input, check=False
+    )
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -181,7 +183,7 @@ def test_fix_of_a_fifo_is_refused_at_once_and_the_other_files_are_fixed(tmp_path
     )
 
     assert result.returncode == 1
-    assert f"{fifo}: error: not a regular file" in result.stderr
+    assert result.stderr.startswith(str(fifo)) and ": error: not a regular file" in result.stderr
     assert deck.read_text() == FIXED
 
 
@@ -206,3 +208,77 @@ def test_new_adds_toml_to_a_name_with_a_dot_and_quotes_the_hint(tmp_path: Path) 
     spaced = run("new", "my deck", cwd=tmp_path)
     assert spaced.returncode == 0, spaced.stderr
     assert "check it with: otsquiz validate 'my deck.toml'" in spaced.stdout
+
+
+NO_IDS = """format = 1
+[deck]
+id = "noid"
+title = "No ids"
+
+[[cards]]
+type = "typed"
+prompt = "Capital of Kazakhstan?"
+answer = "Astana"
+
+[[cards]]
+id = "kept"
+type = "truefalse"
+statement = "Baku is on the Caspian."
+answer = true
+
+[[cards]]
+type = "cloze"
+text = "The {{Turkic Council}} was founded in {{2009}}."
+
+[[cards]]
+type = "basic"
+prompt = "Capital of Azerbaijan?"
+answer = "Baku"
+reverse = true
+"""
+
+
+def card_keys(table: str) -> set[str]:
+    from otsquiz.core.store import Store
+
+    with Store.open() as store:
+        rows = store.connection.execute(f"SELECT DISTINCT card_key FROM {table} WHERE deck_id = 'noid'")
+        return {key for (key,) in rows}
+
+
+def test_fix_keeps_the_progress_of_cards_it_gives_an_id(tmp_path: Path, otsquiz_home: Path) -> None:
+    deck = tmp_path / "noid.toml"
+    deck.write_text(NO_IDS)
+    # Study schedules a note's first question today (its siblings wait); a drill asks all six.
+    for mode, profile in (("study", "ayse"), ("drill", "bolat")):
+        studied = run(mode, "--plain", "--profile", profile, str(deck), cwd=tmp_path, input=":idk\n" * 40)
+        assert studied.returncode == 0, studied.stderr
+    assert len(card_keys("card_state")) == 4 and len(card_keys("review_log")) == 6
+    assert sum(key.startswith("h-") for key in card_keys("review_log")) == 5
+
+    result = run("fix", str(deck), cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == f"{deck}: kept the progress of 3 cards"
+    expected = {
+        "capital-kazakhstan",
+        "kept",
+        "turkic-council-founded-2009:1",
+        "turkic-council-founded-2009:2",
+        "capital-azerbaijan",
+        "capital-azerbaijan:reverse",
+    }
+    assert card_keys("review_log") == expected
+    studied = {"capital-kazakhstan", "kept", "turkic-council-founded-2009:1", "capital-azerbaijan"}
+    assert card_keys("card_state") == studied
+    again = run("study", "--plain", "--profile", "ayse", str(deck), cwd=tmp_path, input=":quit\n")
+    assert again.stdout.startswith("Nothing to study right now")  # nothing came back as new
+
+
+def test_fix_without_a_progress_database_creates_none(tmp_path: Path, otsquiz_home: Path) -> None:
+    deck = tmp_path / "noid.toml"
+    deck.write_text(NO_IDS)
+    result = run("fix", str(deck), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "kept the progress" not in result.stdout
+    assert not (otsquiz_home / "progress.sqlite3").exists()
