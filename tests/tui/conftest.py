@@ -177,10 +177,11 @@ def order_keys(options: tuple[str, ...], target: list[str]) -> list[str]:
 
 
 def match_keys(question: Question, rights: list[str]) -> list[str]:
-    """For each left item in turn: enter on it, then move to its right item and enter.
+    """For each left item in turn: enter on it, then move to its right item and enter; then check.
 
     After a pair is made the left list highlights the first item without a
-    pair (the next one here); the right list keeps its highlight.
+    pair (the next one here), and after the last pair the check row, which the
+    final enter chooses; the right list keeps its highlight.
     """
     keys: list[str] = []
     highlighted = 0
@@ -191,7 +192,7 @@ def match_keys(question: Question, rights: list[str]) -> list[str]:
         )
         keys += ["enter", *moves, "enter"]
         highlighted = target
-    return keys
+    return [*keys, "enter"]
 
 
 def answer_text(question: Question, right: bool) -> str:

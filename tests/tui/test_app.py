@@ -421,7 +421,7 @@ async def test_escape_finishes_with_the_score_and_the_missed_cards(make_app: App
         missed = await answer(pilot, right=False)
         await pilot.press("enter")
         await answer(pilot, right=True)
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # y: end it
         await pilot.pause()
 
         assert isinstance(app.screen, SummaryScreen)
@@ -447,7 +447,7 @@ async def test_a_session_with_nothing_to_study_ends_at_once(make_app: AppFactory
         assert app.profile is not None
         settings = app.profile.settings._replace(new_per_day=0)
         app.profile = app.store.save_settings(app.profile, settings)
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # y: end it
         await pilot.press("enter")
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("s")
@@ -496,7 +496,7 @@ async def test_home_lists_the_decks_with_due_and_new_counts(make_app: AppFactory
         screen = await quiz(pilot)
         assert screen.request.deck_ids == ["all-types", "second"]
         await answer(pilot, right=True)
-        await pilot.press("escape", "enter")
+        await pilot.press("escape", "y", "enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert deck_counts(deck_lines(app)[0]) == ("Every card type", 9, 10, 0, 9)
@@ -731,7 +731,7 @@ async def test_stats_opens_with_t_and_closes_with_escape(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
         await answer(pilot, right=True)
-        await pilot.press("escape", "enter")
+        await pilot.press("escape", "y", "enter")
         reads = []
         read_stats = app.store.stats
         monkeypatch.setattr(app.store, "stats", lambda *a, **k: reads.append(a) or read_stats(*a, **k))
@@ -813,7 +813,7 @@ async def test_deck_text_that_looks_like_markup_is_shown_literally(make_app: App
         details = shown(app, "#details")
         assert "Answer: [b]yes[/b]" in details
         assert "Tags like [i] stay [/i] as typed." in details
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # y: end it
         await pilot.pause()
         assert f"• {MARKUP}\n  → [b]yes[/b]" in shown(app, "#missed")
 

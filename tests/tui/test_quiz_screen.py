@@ -11,18 +11,22 @@ from typing import Any
 import pytest
 from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 from textual.widgets._footer import FooterKey
 
 from otsquiz.core.session import Question
+from otsquiz.core.store import Store
 from otsquiz.tui.app import OtsquizApp
 from otsquiz.tui.screens.help import HelpScreen
 from otsquiz.tui.screens.quiz import QuizScreen
+from otsquiz.tui.screens.summary import SummaryScreen
+from otsquiz.tui.widgets.confirm import Confirm
 from tests.tui.conftest import (
     CARDS,
     AppFactory,
     drill,
     make_deck,
+    match_keys,
     press_answer,
     settle,
     study,
@@ -243,7 +247,9 @@ async def test_the_verdict_and_the_keys_are_on_screen_on_a_small_terminal(
             assert region.bottom <= footer.region.y, (selector, region, footer.region)
         verdict = "✗ Not quite" if feedback else "Answer recorded."
         assert rows_with(app, verdict)
-        assert rows_with(app, "enter: next · u: undo")
+        # A drill's answers stand (no undo); without feedback there is no verdict to overrule.
+        assert rows_with(app, "enter: next · o: overrule" if feedback else "enter: next")
+        assert not rows_with(app, "u: undo")
         if feedback:
             assert rows_with(app, "Answer: Istanbul")
         if feedback and size == (80, 24):
@@ -348,7 +354,8 @@ async def test_while_typing_the_footer_offers_the_keys_that_work_while_typing(ma
         await pilot.press("ctrl+n")
         await pilot.pause()
         keys = await footer_keys(pilot)
-        assert {"o Overrule", "u Undo", "? Help"} <= set(keys)
+        assert {"u Undo", "? Help"} <= set(keys)
+        assert "o Overrule" not in keys  # nothing was given: it cannot be counted right
         assert not [key for key in keys if "Hint" in key or "Don't know" in key]
 
 
@@ -440,3 +447,159 @@ def test_snapshot_of_a_long_card_answered(
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+# ---------------------------------------------------------------- ending a session
+
+
+def two_text_cards() -> Any:
+    return make_deck("two", [CARDS["typed"], CARDS["number"]], "Two text cards")
+
+
+async def test_escape_asks_before_ending_a_drill_and_no_keeps_what_is_typed(make_app: AppFactory) -> None:
+    app = make_app([two_text_cards()], start=drill(["two"], count=2))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await quiz(pilot)
+        assert screen.session is not None
+        session_id = screen.session.session_id
+        await press_answer(pilot, current(screen), True, keystrokes=False)
+        await pilot.press("enter")
+        await pilot.press("2", "0", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        assert shown(app, "#confirm-question") == "End the drill? 1 of 2 answered — y/n"
+
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen
+        box = screen.query_one("#text-answer", Input)
+        assert box.value == "20" and screen.focused is box  # the answer goes on where it was
+        assert app.store.session(session_id)["finished"] is None
+
+        await pilot.press("escape", "escape")  # escape on the question is "no" too
+        await pilot.pause()
+        assert app.screen is screen and box.value == "20"
+
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        row = app.store.session(session_id)
+        assert row["finished"] is not None and row["questions"] == 1  # the answer given is kept
+
+
+async def test_escape_in_study_asks_with_the_count_answered(make_app: AppFactory) -> None:
+    app = make_app([two_text_cards()], start=study(["two"]))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await quiz(pilot)
+        await press_answer(pilot, current(screen), True, keystrokes=False)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert shown(app, "#confirm-question") == "End the session? 1 answered — y/n"
+
+
+async def test_ctrl_q_quits_at_once_and_keeps_the_answers(make_app: AppFactory) -> None:
+    app = make_app([two_text_cards()], start=drill(["two"], count=2))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await quiz(pilot)
+        assert screen.session is not None
+        session_id = screen.session.session_id
+        question = current(screen)
+        await press_answer(pilot, question, True, keystrokes=False)
+        await pilot.press("enter", "escape")  # ctrl+q works over the question too
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+    with Store.open() as store:
+        row = store.session(session_id)
+        assert row["finished"] is not None and row["questions"] == 1
+        assert len(store.history(row["profile_id"], "two", question.study.key)) == 1
+
+
+# ---------------------------------------------------------------- the drill rules
+
+
+async def test_a_drill_offers_no_undo(make_app: AppFactory) -> None:
+    app = make_app([two_text_cards()], start=drill(["two"], count=2))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await quiz(pilot)
+        question = current(screen)
+        await press_answer(pilot, question, False, keystrokes=False)
+        await pilot.pause()
+        keys = await footer_keys(pilot)
+        assert "u Undo" not in keys and "o Overrule" in keys
+        assert "u: undo" not in shown(app, "#keys")
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.outcome is not None  # the verdict stays; the answer stands
+        assert len(records(app, "two", question.study.key)) == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "u Undo" not in await footer_keys(pilot)  # nor on the next question
+
+
+@pytest.mark.parametrize("mode", ["drill", "study"])
+async def test_a_blank_answer_offers_no_overrule(make_app: AppFactory, mode: str) -> None:
+    start = drill(["two"], count=2) if mode == "drill" else study(["two"])
+    app = make_app([two_text_cards()], start=start)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await quiz(pilot)
+        await pilot.press("ctrl+n")  # don't know
+        await pilot.pause()
+        assert screen.outcome is not None and not screen.outcome.correct
+        assert "o Overrule" not in await footer_keys(pilot)
+        assert "overrule" not in shown(app, "#keys")
+        await pilot.press("o")
+        await pilot.pause()
+        assert not screen.outcome.correct and not screen.outcome.overruled
+        assert screen.session is not None and screen.session.score == 0
+
+
+async def test_a_number_within_tolerance_is_close_enough(make_app: AppFactory) -> None:
+    card = {**CARDS["number"], "answer": 2009, "tolerance": 1}
+    app = make_app([make_deck("near", [card])], start=drill(["near"]))
+    async with app.run_test(size=SIZE) as pilot:
+        await quiz(pilot)
+        await pilot.press("2", "0", "1", "0", "enter")
+        await pilot.pause()
+        assert shown(app, "#verdict") == "✓ Correct (close enough forgiven)"
+
+
+# ---------------------------------------------------------------- match cards
+
+
+def moves(start: int, target: int) -> list[str]:
+    return ["down"] * (target - start) if target >= start else ["up"] * (start - target)
+
+
+async def test_a_match_card_waits_for_enter_after_the_last_pair_and_pairs_can_change(
+    make_app: AppFactory,
+) -> None:
+    app = make_app([type_deck("match")], start=drill(["only-match"]))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await quiz(pilot)
+        question = current(screen)
+        rights = [pair[1] for pair in CARDS["match"]["pairs"]]
+        await pilot.press(*match_keys(question, rights)[:-1])  # every pair made, not yet checked
+        await pilot.pause()
+        assert screen.outcome is None
+        for letter, left, right in zip("ABC", question.lefts, rights, strict=True):
+            assert rows_with(app, f"{letter}. {left}  →  {right}")
+        assert rows_with(app, "> ✓ Check these pairs")
+
+        # A and C swap their pairs: C first (A is left without one), then A.
+        first, last = question.options.index(rights[0]), question.options.index(rights[2])
+        await pilot.press("up", "enter", *moves(last, first), "enter")
+        await pilot.pause()
+        assert not rows_with(app, "Check these pairs")  # A has no pair
+        assert rows_with(app, f"> A. {question.lefts[0]}")
+        await pilot.press("enter", *moves(first, last), "enter")
+        await pilot.pause()
+        assert screen.outcome is None
+        assert rows_with(app, f"A. {question.lefts[0]}  →  {rights[2]}")
+        assert rows_with(app, "> ✓ Check these pairs")
+
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.outcome is not None and not screen.outcome.correct

@@ -343,8 +343,13 @@ class QuizScreen(Screen[None]):
             # On a small screen the details start below the question: scroll them into view.
             quiz = self.query_one("#quiz", VerticalScroll)
             self.call_after_refresh(quiz.scroll_to_widget, details, animate=False)
-        overrule = " · o: overrule" if session.feedback and outcome.question.kind != "self" else ""
-        self._feedback("keys").update(f"enter: next · u: undo{overrule}")
+        # The keys the core would refuse (undo in a drill, overrule of a blank answer) are not named.
+        keys = ["enter: next"]
+        if session.can_undo:
+            keys.append("u: undo")
+        if session.can_overrule:
+            keys.append("o: overrule")
+        self._feedback("keys").update(" · ".join(keys))
         self._update_status()
         self.refresh_bindings()
 
@@ -395,10 +400,10 @@ class QuizScreen(Screen[None]):
             question = session.current
             return self.outcome is None and question is not None and bool(question.hint)
         if action == "overrule":
-            # Without feedback the verdict is not known, so there is nothing to overrule.
-            return session.feedback and self.outcome is not None and self.outcome.question.kind != "self"
+            # The verdict on screen, if the core allows it (not without feedback, not a blank answer).
+            return self.outcome is not None and session.can_overrule
         if action == "undo":
-            return session.last is not None
+            return session.can_undo  # never in a drill: its answers stand
         if action == "give_up":
             return self.outcome is None and session.current is not None
         return True
@@ -515,7 +520,26 @@ class QuizScreen(Screen[None]):
         self.show_question()
 
     def action_finish(self) -> None:
-        self.finish()
+        """Escape: with questions left, ask first (escape is pressed by reflex); the answers stand either way.
+
+        What is typed or chosen stays as it was if the learner goes on.
+        """
+        session = self.session
+        if session is None or session.current is None:
+            self.finish()
+            return
+        from otsquiz.tui.widgets.confirm import Confirm
+
+        if session.mode == "drill":
+            question = f"End the drill? {session.done} of {session.total} answered"
+        else:
+            question = f"End the session? {session.done} answered"
+
+        def ended(yes: bool | None) -> None:
+            if yes and self.is_current:
+                self.finish()
+
+        self.app.push_screen(Confirm(question), ended)
 
     def finish(self) -> None:
         self._stop_timer()
@@ -569,5 +593,5 @@ def _verdict_text(outcome: Outcome) -> str:
         return f"✗ Not quite{mark}"
     if outcome.exact:
         return f"✓ Correct{mark}"
-    forgiven = " and ".join(outcome.forgiven) or "rounding"
+    forgiven = " and ".join(outcome.forgiven) or "close enough"
     return f"✓ Correct ({forgiven} forgiven){mark}"

@@ -33,8 +33,17 @@ class MarkedList(OptionList):
         self._mark()
 
     def set_rows(self, rows: Sequence[str]) -> None:
-        """New text for every row (same number of rows); the highlight stays where it is."""
+        """New text for every row; the highlight stays where it is (on the last row, if that went)."""
+        if len(rows) == len(self._rows):
+            self._rows = list(rows)
+            self._mark()
+            return
+        highlighted = self.highlighted
         self._rows = list(rows)
+        self.clear_options()
+        self.add_options([Option(plain(NO_CURSOR + row), id=str(index)) for index, row in enumerate(rows)])
+        if highlighted is not None and rows:
+            self.highlighted = min(highlighted, len(rows) - 1)
         self._mark()
 
     def watch_highlighted(self, highlighted: int | None) -> None:
@@ -42,6 +51,7 @@ class MarkedList(OptionList):
         self._mark()
 
     def _mark(self) -> None:
-        for index, row in enumerate(self._rows):
+        # While the rows are being replaced the list may hold fewer options than rows.
+        for index, row in enumerate(self._rows[: self.option_count]):
             prefix = CURSOR if index == self.highlighted else NO_CURSOR
             self.replace_option_prompt_at_index(index, plain(prefix + row))

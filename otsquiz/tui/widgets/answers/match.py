@@ -15,14 +15,17 @@ from otsquiz.tui.widgets.answers.choice import numbered
 from otsquiz.tui.widgets.answers.marked import MarkedList
 
 LETTERS = "ABCDEFGHIJ"
+CHECK_ROW = "✓ Check these pairs"
 
 
 class MatchAnswer(Horizontal):
     """Match cards: pick a left item, then its right item; pairs stay visible.
 
-    Choosing a left item again changes its pair; when every left item has
-    one, the answer is checked. The left item waiting for its pair reads
-    ``→ ?``: what is chosen is in the text, not only in the colour.
+    Choosing a left item again changes its pair. When every left item has
+    one, a last row "✓ Check these pairs" is highlighted: enter on it checks
+    the answer, so the pairs can be looked over (and changed) first. The left
+    item waiting for its pair reads ``→ ?``: what is chosen is in the text,
+    not only in the colour.
     """
 
     def __init__(self, question: Question) -> None:
@@ -46,7 +49,14 @@ class MatchAnswer(Horizontal):
             else:
                 paired = ""
             rows.append(f"{LETTERS[index]}. {left}{paired}")
+        if self.complete:
+            rows.append(CHECK_ROW)
         return rows
+
+    @property
+    def complete(self) -> bool:
+        """Every left item has its pair and none is being changed: the answer can be checked."""
+        return self.current is None and len(self.pairs) == len(self.question.lefts)
 
     def _show_pairs(self) -> None:
         self.query_one("#match-left", MarkedList).set_rows(self._lefts())
@@ -57,6 +67,9 @@ class MatchAnswer(Horizontal):
     @on(OptionList.OptionSelected, "#match-left")
     def left_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        if event.option_index == len(self.question.lefts):  # the check row
+            self.post_message(Answered([self.pairs[i] for i in range(len(self.question.lefts))]))
+            return
         self.current = event.option_index
         self._show_pairs()
         self.query_one("#match-right", MarkedList).focus()
@@ -74,11 +87,10 @@ class MatchAnswer(Horizontal):
         self.pairs[self.current] = event.option_index
         self.current = None
         self._show_pairs()
-        if len(self.pairs) == len(self.question.lefts):
-            self.post_message(Answered([self.pairs[i] for i in range(len(self.question.lefts))]))
-            return
         left_list = self.query_one("#match-left", MarkedList)
-        left_list.highlighted = next(i for i in range(len(self.question.lefts)) if i not in self.pairs)
+        # Next: the first left item without a pair, or, with none left, the check row.
+        unpaired = [i for i in range(len(self.question.lefts)) if i not in self.pairs]
+        left_list.highlighted = unpaired[0] if unpaired else len(self.question.lefts)
         left_list.focus()
 
     def pending(self) -> Any | None:
