@@ -30,6 +30,7 @@ from tests.tui.conftest import (
     CARDS,
     AppFactory,
     all_types_deck,
+    drill,
     figures_read,
     make_deck,
     press_answer,
@@ -594,3 +595,37 @@ async def test_a_session_on_every_deck_chooses_none_on_home(make_app: AppFactory
         await pilot.pause()
         decks = app.screen.query_one("#decks", SelectionList)
         assert decks.option_count == 2 and decks.selected == []
+
+
+# ---------------------------------------------------------------- the summary of a drill ended early
+
+
+def summary_text(app: Any) -> str:
+    return "\n".join(str(widget.render()) for widget in app.screen.query(Static) if widget.id)
+
+
+async def test_a_drill_ended_early_scores_out_of_the_questions_it_set(make_app: AppFactory) -> None:
+    app = make_app([all_types_deck()], start=drill(["all-types"], count=3))
+    async with app.run_test(size=SIZE) as pilot:
+        await answer_one(pilot, right=True)
+        await end_session(pilot)
+        shown = summary_text(app)
+        assert "1 of 3 answered · 1 right" in shown
+        assert "2 questions were not answered: the drill was ended early." in shown
+        assert "Well done" not in shown and "100%" not in shown
+        assert str(app.screen.query_one("#summary-score").value) == "1/3"
+
+
+async def test_a_drill_summary_counts_overruled_answers_apart(make_app: AppFactory) -> None:
+    from otsquiz.core.session import Summary
+    from otsquiz.tui.screens.summary import SummaryScreen
+
+    finished = Summary("drill", 4, 4, 4, 61.0, [], None, planned=4, overruled=2)
+    app = make_app([all_types_deck()])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.push_screen(SummaryScreen(finished, [], feedback=True))
+        await pilot.pause()
+        shown = summary_text(app)
+        assert "Accuracy 100% · 2 overruled · best streak 4 · time 1 min 1 s" in shown
+        assert "Nothing missed. Well done!" in shown and "not answered" not in shown

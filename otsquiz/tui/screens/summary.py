@@ -46,11 +46,20 @@ class SummaryScreen(Screen[None]):
         with VerticalScroll(id="summary"):
             title = "Drill finished" if summary.mode == "drill" else "Session finished"
             yield Static(title, id="summary-title")
-            yield Digits(f"{summary.correct}/{summary.questions}", id="summary-score")
+            # A drill ended early scores out of the questions it set, never "1/1 (100%)".
+            left = summary.unanswered if summary.mode == "drill" else 0
+            yield Digits(f"{summary.correct}/{summary.planned if left else summary.questions}", id="summary-score")
             minutes, seconds = divmod(round(summary.seconds), 60)
             duration = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+            score = (
+                f"{summary.questions} of {summary.planned} answered · {summary.correct} right"
+                if left
+                else f"Accuracy {summary.accuracy:.0%}"
+            )
+            if summary.overruled and summary.mode == "drill":
+                score += f" · {summary.overruled} overruled"
             yield Static(
-                f"Accuracy {summary.accuracy:.0%} · best streak {summary.best_streak} · time {duration}",
+                f"{score} · best streak {summary.best_streak} · time {duration}",
                 id="summary-figures",
             )
             if summary.mode == "study" and summary.next_due is not None:
@@ -62,10 +71,13 @@ class SummaryScreen(Screen[None]):
             elif summary.missed:
                 lines = ["To review:"] + [f"• {o.question.text}\n  → {o.expected}" for o in summary.missed]
                 yield Static(plain("\n".join(lines)), id="missed")
-            elif summary.questions:
+            elif summary.questions and not left:
                 yield Static("Nothing missed. Well done!", id="missed")
-            else:
+            elif not summary.questions:
                 yield Static("No questions were answered.", id="missed")
+            if left and summary.questions:
+                not_answered = "1 question was" if left == 1 else f"{left} questions were"
+                yield Static(f"{not_answered} not answered: the drill was ended early.", id="unanswered")
         yield Footer()
 
     def _all_answers(self) -> str:
