@@ -92,7 +92,7 @@ def test_summary(snap_compare: SnapCompare, make_app: AppFactory, size: tuple[in
             assert screen.session is not None and screen.session.current is not None
             await press_answer(pilot, screen.session.current, right, keystrokes=False)
             await pilot.press("enter")
-        await pilot.press("escape")
+        await pilot.press("escape", "y")
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
