@@ -341,7 +341,7 @@ def _reader_for(question: Question, say: Callable[[str], None]) -> _Reader:
         return _Reader(
             f"Your answer{unit}> ",
             "Please type a number, in digits (like 2009 or 1.5).",
-            lambda line: line if parse_number(line) is not None else None,
+            lambda line: line if parse_number(line, question.unit) is not None else None,
         )
     if question.kind == "text":
         return _Reader("Your answer> ", "Please type an answer.", lambda line: line if line.strip() else None)

@@ -549,6 +549,14 @@ def test_a_number_within_tolerance_is_close_enough(store: Store) -> None:
     assert "Correct (close enough). Exactly: 2009" in out
 
 
+def test_a_number_typed_with_the_cards_unit_is_judged_not_refused(store: Store) -> None:
+    card = {**CARDS["number"], "answer": 450, "unit": "km"}
+    session = Session(store, store.profile(), [make_deck(card)], mode="drill")
+    out, summary, _ = run_plain(session, "450 km")
+    assert "Correct." in out
+    assert summary.correct == 1
+
+
 def test_piped_input_goes_straight_to_the_summary(store: Store) -> None:
     session = Session(store, store.profile(), [make_deck(CARDS["typed"])], mode="drill")
     out, summary, _ = run_plain(session, "Türkiye")

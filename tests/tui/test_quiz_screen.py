@@ -566,6 +566,16 @@ async def test_a_number_within_tolerance_is_close_enough(make_app: AppFactory) -
         assert shown(app, "#verdict") == "✓ Correct (close enough forgiven)"
 
 
+async def test_a_number_typed_with_the_cards_unit_is_judged_not_refused(make_app: AppFactory) -> None:
+    card = {**CARDS["number"], "answer": 450, "unit": "km"}
+    app = make_app([make_deck("unit", [card])], start=drill(["unit"]))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await quiz(pilot)
+        await pilot.press(*"450km", "enter")
+        await pilot.pause()
+        assert screen.outcome is not None and screen.outcome.correct
+
+
 # ---------------------------------------------------------------- match cards
 
 

@@ -47,7 +47,7 @@ After the verdict
                   (not for flashcards, nor in a drill without feedback)
   u               undo the last answer and answer it again (study only:
                   a drill's answers stand)
-  escape          end the session and see the summary
+  escape          end the session and see the summary (asks y/n first)
 
 The footer shows the keys that apply at each moment. A drill's timer
 runs on while this help is open: the clock is the same for everyone.

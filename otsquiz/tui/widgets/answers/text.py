@@ -36,7 +36,7 @@ class TextAnswer(Vertical):
         if self.question.kind == "number":
             from otsquiz.core.answers import parse_number  # loaded by the time anyone answers
 
-            if parse_number(event.value) is None:
+            if parse_number(event.value, self.question.unit) is None:
                 # Words are not graded as a wrong number: the learner is asked for digits.
                 self.notify("Please type a number, in digits (like 2009 or 1.5).", severity="warning")
                 return
