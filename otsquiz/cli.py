@@ -323,7 +323,7 @@ def _renamed_keys(raw: bytes, path: str, ids: dict[int, str]) -> tuple[str, dict
     for index, card_id in ids.items():
         if index in old:
             renames.setdefault(old[index], card_id)
-    return deck.deck.id, renames
+    return deck.info.id, renames
 
 
 class _Progress:
@@ -615,7 +615,7 @@ def _collection(selectors: Sequence[str]) -> list[Any]:
         _error(f"skipping {result.path} ({len(errors)} problem(s); see `otsquiz validate {result.path}`)")
     decks = [result.deck for result in results if result.ok and result.deck is not None]
     if ids:
-        known = {deck.deck.id for deck in decks}
+        known = {deck.info.id for deck in decks}
         unknown = [deck_id for deck_id in ids if deck_id not in known]
         if unknown:
             raise UsageError(f"no deck with id {', '.join(unknown)} (see `otsquiz decks`)")
@@ -628,7 +628,7 @@ def _collection(selectors: Sequence[str]) -> list[Any]:
             for r in results
             if r.ok
             and r.deck is not None
-            and (r.deck.deck.id in ids or any(Path(r.path).resolve().is_relative_to(g) for g in given))
+            and (r.deck.info.id in ids or any(Path(r.path).resolve().is_relative_to(g) for g in given))
         ]
     if not decks:
         raise UsageError("no decks to study")
@@ -645,7 +645,7 @@ def _run_session(args: argparse.Namespace, mode: str) -> int:
 
         request = SessionRequest(
             mode,
-            [deck.deck.id for deck in decks],
+            [deck.info.id for deck in decks],
             count=args.count,
             types=getattr(args, "types", None),
             seed=getattr(args, "seed", None),
@@ -704,8 +704,8 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         # Reading must not create: a typo in --profile is an error, not a new empty profile.
         # The default profile is the one exception, so that a fresh install shows zeros.
         profile = store.profile(name, create=name == "default")
-        report = store.stats(profile.id, {deck.deck.id: deck.keys for deck in decks})
-    _name_counts(report, {deck.deck.id: len(deck.cards) for deck in decks})
+        report = store.stats(profile.id, {deck.info.id: deck.keys for deck in decks})
+    _name_counts(report, {deck.info.id: len(deck.cards) for deck in decks})
     if args.json:
         print(_json_text(report))
         return EXIT_OK

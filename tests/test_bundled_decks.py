@@ -8,9 +8,9 @@ import unicodedata
 import pytest
 
 from otsquiz.core.answers import AnswerIndex, check, normalize
-from otsquiz.core.cards import Card
+from otsquiz.core.cards import Card, Deck
 from otsquiz.core.library import load_decks
-from otsquiz.core.models import CARD_TYPES, ChoiceCard, Deck, MultiCard
+from otsquiz.core.models import CARD_TYPES, ChoiceCard, MultiCard
 from tests.conftest import BUNDLED
 
 RESULTS = load_decks([BUNDLED], use_cache=False)
@@ -36,8 +36,8 @@ def test_the_bundle_covers_the_subject() -> None:
 
 def test_every_card_has_an_id_an_explanation_and_a_source_that_resolves() -> None:
     for deck, card in CARDS:
-        where = f"{deck.deck.id}/{card.id}"
-        sources = {source.id: source for source in deck.deck.sources}
+        where = f"{deck.info.id}/{card.id}"
+        sources = {source.id: source for source in deck.info.sources}
         assert card.id, where
         assert len(card.explanation.strip()) >= 20, f"{where}: the explanation should teach something"
         assert card.source in sources, f"{where}: source {card.source!r} is not in the deck's sources"
@@ -52,14 +52,14 @@ def test_no_two_cards_in_the_bundle_share_a_prompt() -> None:
     seen: dict[str, str] = {}
     for deck, card in CARDS:
         question = same_text(card.question)
-        where = f"{deck.deck.id}/{card.id}"
+        where = f"{deck.info.id}/{card.id}"
         assert question not in seen, f"{where} asks the same as {seen.get(question)}"
         seen[question] = where
 
 
 def test_no_choice_repeats_its_answer_among_its_options() -> None:
     for deck, card in CARDS:
-        where = f"{deck.deck.id}/{card.id}"
+        where = f"{deck.info.id}/{card.id}"
         if isinstance(card, ChoiceCard):
             options = [same_text(card.answer), *(same_text(d) for d in card.distractors)]
         elif isinstance(card, MultiCard):
@@ -70,15 +70,15 @@ def test_no_choice_repeats_its_answer_among_its_options() -> None:
 
 
 def test_deck_ids_and_card_ids_are_unique() -> None:
-    assert len({deck.deck.id for deck in DECKS}) == len(DECKS)
+    assert len({deck.info.id for deck in DECKS}) == len(DECKS)
     for deck in DECKS:
         ids = [card.id for card in deck.cards]
-        assert len(ids) == len(set(ids)), deck.deck.id
+        assert len(ids) == len(set(ids)), deck.info.id
 
 
 def test_every_deck_uses_a_variety_of_card_types() -> None:
     for deck in DECKS:
-        assert len({card.type for card in deck.cards}) >= 6, deck.deck.id
+        assert len({card.type for card in deck.cards}) >= 6, deck.info.id
 
 
 # --- Content corrections (issue 9): each test guards one kind of mistake that was in the decks. ---
@@ -101,7 +101,7 @@ def card_texts(card: Card) -> list[str]:
 
 def find(deck_id: str, card_id: str) -> tuple[Deck, Card]:
     for deck, card in CARDS:
-        if deck.deck.id == deck_id and card.id == card_id:
+        if deck.info.id == deck_id and card.id == card_id:
             return deck, card
     raise AssertionError(f"no card {deck_id}/{card_id}")
 
@@ -110,7 +110,7 @@ def test_no_card_speaks_of_the_seed_article() -> None:
     # A learner does not know what "the seed article" is: cards name the article instead.
     for deck, card in CARDS:
         for text in card_texts(card):
-            assert not re.search(r"\bseed\b", text, re.I), f"{deck.deck.id}/{card.id}: {text!r}"
+            assert not re.search(r"\bseed\b", text, re.I), f"{deck.info.id}/{card.id}: {text!r}"
 
 
 def test_every_card_that_cites_coffey_names_him_and_the_article() -> None:
@@ -118,7 +118,7 @@ def test_every_card_that_cites_coffey_names_him_and_the_article() -> None:
         text = " ".join(card_texts(card))
         if "Coffey" not in text:
             continue
-        where = f"{deck.deck.id}/{card.id}"
+        where = f"{deck.info.id}/{card.id}"
         assert "Luke Coffey" in text, f"{where} says 'Coffey' without his full name"
         if "Heritage" not in text:  # the 2018 Heritage commentary is a different text
             assert "National Interest" in text or "Why the US Must Include" in text, (
@@ -129,7 +129,7 @@ def test_every_card_that_cites_coffey_names_him_and_the_article() -> None:
 def test_no_card_gives_a_disputed_year_for_tauke_khans_death() -> None:
     # Most references give 1715, some 1718 (when his successor took the throne): never ask or assert one.
     for deck, card in CARDS:
-        where = f"{deck.deck.id}/{card.id}"
+        where = f"{deck.info.id}/{card.id}"
         text = " ".join(card_texts(card))
         if card.type == "number" and "Tauke" in card.question:
             raise AssertionError(f"{where} asks for a year of Tauke Khan's life")
@@ -140,7 +140,7 @@ def test_no_card_gives_a_disputed_year_for_tauke_khans_death() -> None:
 def test_the_kazakh_khanate_founding_year_is_given_as_kazakhstans_official_date() -> None:
     for deck, card in CARDS:
         if card.type == "number" and card.answer == 1465:
-            assert "officially" in card.question, f"{deck.deck.id}/{card.id}: 1456 is also widely given"
+            assert "officially" in card.question, f"{deck.info.id}/{card.id}: 1456 is also widely given"
 
 
 def test_ramil_hasan_was_elected_in_june_and_took_office_in_october_2025() -> None:
@@ -149,7 +149,7 @@ def test_ramil_hasan_was_elected_in_june_and_took_office_in_october_2025() -> No
     assert "took office on 15 October 2025" in card.explanation
     for deck, other in CARDS:
         for text in card_texts(other):
-            assert not re.search(r"elected(?: [\w'()]+)* on 15 October 2025", text), f"{deck.deck.id}/{other.id}: {text!r}"
+            assert not re.search(r"elected(?: [\w'()]+)* on 15 October 2025", text), f"{deck.info.id}/{other.id}: {text!r}"
 
 
 # Facts that change with time say when they were true (the date of their source).
@@ -182,7 +182,7 @@ def test_every_card_tagged_time_sensitive_names_a_year() -> None:
     for deck, card in CARDS:
         if "time-sensitive" in card.tags:
             assert re.search(r"\b(?:19|20)\d\d\b", card.question + " " + card.explanation), (
-                f"{deck.deck.id}/{card.id} is time-sensitive but says no date"
+                f"{deck.info.id}/{card.id} is time-sensitive but says no date"
             )
 
 
@@ -230,9 +230,9 @@ def test_typed_answers_take_the_real_spellings_and_not_a_bare_fragment(
         given,
         expected,
         accept,
-        language=deck.deck.language,
+        language=deck.info.language,
         strict=card.strict,
-        others=AnswerIndex(deck.answer_texts(), language=deck.deck.language),
+        others=AnswerIndex(deck.answer_texts(), language=deck.info.language),
     )
     assert verdict.correct is counts
 
@@ -243,17 +243,17 @@ def test_no_accept_entry_is_the_answer_to_another_question() -> None:
         answers: dict[str, str] = {}
         for card in deck.cards:
             if card.type == "typed":
-                answers.setdefault(normalize(card.answer, deck.deck.language), card.id)
+                answers.setdefault(normalize(card.answer, deck.info.language), card.id)
             for gap in card.gaps:
-                answers.setdefault(normalize(gap.answer, deck.deck.language), card.id)
+                answers.setdefault(normalize(gap.answer, deck.info.language), card.id)
         for card in deck.cards:
-            own = {normalize(card.answer, deck.deck.language)} if card.type == "typed" else set()
+            own = {normalize(card.answer, deck.info.language)} if card.type == "typed" else set()
             entries = list(card.accept) if card.type == "typed" else []
             for entry in entries:
-                norm = normalize(entry, deck.deck.language)
+                norm = normalize(entry, deck.info.language)
                 if norm not in own and norm in answers:
                     raise AssertionError(
-                        f"{deck.deck.id}/{card.id} accepts {entry!r}, the answer of {answers[norm]}"
+                        f"{deck.info.id}/{card.id} accepts {entry!r}, the answer of {answers[norm]}"
                     )
 
 
@@ -407,7 +407,7 @@ def test_the_explanation_does_not_answer_its_twin(deck_id: str, card_id: str, ke
 
 def test_the_csto_membership_is_asked_by_one_card_with_the_whole_list() -> None:
     asking = [(deck, card) for deck, card in CARDS if card.type == "multi" and "CSTO" in card.question]
-    assert [f"{deck.deck.id}/{card.id}" for deck, card in asking] == ["ots-economy/csto-other-members"]
+    assert [f"{deck.info.id}/{card.id}" for deck, card in asking] == ["ots-economy/csto-other-members"]
     assert set(asking[0][1].answers) == {"Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Russia", "Tajikistan"}
 
 

@@ -117,7 +117,7 @@ def test_new_writes_a_starter_deck_with_every_type_that_validates(tmp_path: Path
     assert run("new", str(path)).returncode == 0
     result = load_deck(path, use_cache=False)
     assert result.problems == []
-    assert result.deck is not None and result.deck.deck.id == "world-capitals"
+    assert result.deck is not None and result.deck.info.id == "world-capitals"
     assert {card.type for card in result.deck.cards} == {
         "basic",
         "typed",

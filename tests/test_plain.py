@@ -23,7 +23,7 @@ import pytest
 import tomli_w
 
 from otsquiz.core import paths
-from otsquiz.core.models import Deck
+from otsquiz.core.models import DeckFile
 from otsquiz.core.scheduling import Grade
 from otsquiz.core.session import Question, Session, Summary
 from otsquiz.core.store import Store
@@ -99,8 +99,8 @@ def document(*cards: dict[str, Any], deck_id: str = DECK_ID) -> dict[str, Any]:
     return {"format": 1, "deck": {"id": deck_id, "title": "Plain test deck"}, "cards": list(cards)}
 
 
-def make_deck(*cards: dict[str, Any]) -> Deck:
-    return Deck.model_validate(document(*cards))
+def make_deck(*cards: dict[str, Any]) -> DeckFile:
+    return DeckFile.model_validate(document(*cards))
 
 
 def typed(card_id: str) -> dict[str, Any]:
@@ -526,8 +526,8 @@ def test_a_drill_ended_early_says_how_many_were_answered(store: Store) -> None:
 
 def test_a_drill_names_the_decks_it_draws_from_and_its_seed(store: Store) -> None:
     decks = [
-        Deck.model_validate(document(typed("ankara"), deck_id="zeta")),
-        Deck.model_validate(document(typed("baku"), deck_id="alpha")),
+        DeckFile.model_validate(document(typed("ankara"), deck_id="zeta")),
+        DeckFile.model_validate(document(typed("baku"), deck_id="alpha")),
     ]
     out, _, _ = run_plain(Session(store, store.profile(), decks, mode="drill", seed=7), "x", "y")
     assert out[0].startswith("Drill: 2 questions from alpha, zeta, seed 7. Commands: ")

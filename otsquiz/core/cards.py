@@ -4,7 +4,7 @@
 (the session, the app, the plain mode, the cache) is this compiled form. It
 imports nothing heavy, so a deck read back from the cache needs neither
 Pydantic nor a TOML parser, and studying starts as fast as Textual allows.
-Attribute names follow the deck format (``deck.deck.id``, ``card.prompt``).
+Attribute names follow the deck format (``deck.info.id`` for the ``[deck]`` table, ``card.prompt``).
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ class StudyCard:
 
     @property
     def deck_id(self) -> str:
-        return self._deck.deck.id
+        return self._deck.info.id
 
     @property
     def key(self) -> str:
@@ -250,7 +250,7 @@ class Deck:
         "_data",
         "_index",
         "_offsets",
-        "deck",
+        "info",
         "keys",
         "notes",
         "parts",
@@ -269,7 +269,7 @@ class Deck:
         parts: array,
         types: tuple[str, ...],
     ) -> None:
-        self.deck = deck
+        self.info = deck
         # Every card encoded, end to end: one object to read back, whatever the deck's size.
         self._data = data
         self._offsets = offsets  # card n is data[offsets[n]:offsets[n + 1]]
@@ -314,7 +314,7 @@ class Deck:
         return (
             Deck,
             (
-                self.deck,
+                self.info,
                 self._data,
                 self._offsets,
                 self.keys,
@@ -327,7 +327,7 @@ class Deck:
 
     def to_plain(self) -> tuple[Any, ...]:
         """This deck as plain values only (tuples, str, bytes, int, bool, None), for ``marshal``."""
-        info = self.deck
+        info = self.info
         sources = tuple(
             (s.id, s.title, s.url, s.published.isoformat() if s.published else None) for s in info.sources
         )
@@ -385,7 +385,7 @@ class Deck:
         return isinstance(other, Deck) and self.__reduce__()[1] == other.__reduce__()[1]
 
     def __hash__(self) -> int:
-        return hash((self.deck, self.keys))
+        return hash((self.info, self.keys))
 
     def type_of(self, index: int) -> str:
         """The card type of study card ``index``, without decoding the card."""
@@ -428,7 +428,7 @@ class Deck:
         """The source a card names: one of the deck's, or a bare URL."""
         if not reference:
             return None
-        for source in self.deck.sources:
+        for source in self.info.sources:
             if source.id == reference:
                 return source
         return Source(reference, reference, reference)

@@ -69,7 +69,7 @@ class LoadResult(NamedTuple):
 
     @property
     def deck_id(self) -> str | None:
-        return self.deck.deck.id if self.deck is not None else None
+        return self.deck.info.id if self.deck is not None else None
 
     @property
     def ok(self) -> bool:
@@ -134,7 +134,7 @@ def inspect_deck(path: str | os.PathLike[str], *, use_cache: bool = True) -> Dec
     summary = DeckSummary(
         name,
         result.deck_id,
-        deck.deck.title if deck else "",
+        deck.info.title if deck else "",
         len(deck) if deck else 0,
         len(deck.keys) if deck else 0,
         tuple(sorted(set(deck.types))) if deck else (),

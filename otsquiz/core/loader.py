@@ -23,11 +23,10 @@ except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is the 
 from pydantic import TypeAdapter, ValidationError
 
 from otsquiz.core.answers import normalize
-from otsquiz.core.cards import Deck as CompiledDeck
-from otsquiz.core.cards import parse_gaps
+from otsquiz.core.cards import Deck, parse_gaps
 from otsquiz.core.library import LoadResult
 from otsquiz.core.limits import MAX_CARDS, MAX_FILE_BYTES, MAX_PROBLEMS
-from otsquiz.core.models import CARD_MODELS, CARD_TYPES, Card, Deck, cross_card_issues
+from otsquiz.core.models import CARD_MODELS, CARD_TYPES, Card, DeckFile, cross_card_issues
 from otsquiz.core.problems import Problem, Severity, key_name
 from otsquiz.core.text import visible
 from otsquiz.core.toml_positions import (
@@ -174,7 +173,7 @@ def validate_document(document: dict[str, Any], text: str, path: str) -> LoadRes
     return LoadResult(path, deck, _warnings(deck, text, path) + _repeated_gaps(document, text, path))
 
 
-def _validate(document: dict[str, Any]) -> tuple[CompiledDeck | None, list[_Issue]]:
+def _validate(document: dict[str, Any]) -> tuple[Deck | None, list[_Issue]]:
     """The compiled deck, or at most about ``MAX_PROBLEMS`` issues that keep it from loading.
 
     Cards are validated one by one, so that checking stops once there are enough
@@ -187,12 +186,12 @@ def _validate(document: dict[str, Any]) -> tuple[CompiledDeck | None, list[_Issu
     sources = document.get("deck", {}).get("sources") if isinstance(document.get("deck"), dict) else None
     if not too_many and isinstance(sources, list):
         too_many = _first_bulky(sources, ("deck", "sources"))
-    model: Deck | None = None
+    model: DeckFile | None = None
     if too_many:
         issues.append(too_many)
     else:
         try:
-            model = Deck.model_validate(header)
+            model = DeckFile.model_validate(header)
         except ValidationError as error:
             issues += [_issue(detail) for detail in _details(error)]
     valid_cards = []
@@ -278,7 +277,7 @@ def _place(text: str, path: str, issues: list[_Issue]) -> list[Problem]:
     return problems
 
 
-def _warnings(deck: CompiledDeck, text: str, path: str) -> list[Problem]:
+def _warnings(deck: Deck, text: str, path: str) -> list[Problem]:
     if len(deck) == 0:
         message = "the deck has no cards: add [[cards]] tables (see `otsquiz new`)"
         return _place(text, path, [_Issue("key", ("cards",), ("cards",), message, "warning")])
@@ -387,14 +386,14 @@ def _and(names: list[str]) -> str:
 
 
 def _allowed_keys(parent: tuple[str | int, ...]) -> list[str]:
-    from otsquiz.core.models import DeckInfo, Source, _Card
+    from otsquiz.core.models import DeckTable, SourceTable, _Card
 
     if parent == ():
-        return list(Deck.model_fields)
+        return list(DeckFile.model_fields)
     if parent == ("deck",):
-        return list(DeckInfo.model_fields)
+        return list(DeckTable.model_fields)
     if parent[:2] == ("deck", "sources"):
-        return list(Source.model_fields)
+        return list(SourceTable.model_fields)
     if parent[:1] == ("cards",):
         return sorted({name for model in CARD_MODELS.values() for name in model.model_fields})
     return list(_Card.model_fields)

@@ -143,7 +143,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
-class Source(_Strict):
+class SourceTable(_Strict):
     """Where the facts of a deck come from; cards name it by ``id``."""
 
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
@@ -152,7 +152,7 @@ class Source(_Strict):
     published: date | None = None
 
 
-class DeckInfo(_Strict):
+class DeckTable(_Strict):
     """The ``[deck]`` table."""
 
     id: DeckId = Field(description="Slug: a-z, 0-9 and '-', 2-64 characters, unique among loaded decks.")
@@ -164,10 +164,10 @@ class DeckInfo(_Strict):
     strict_diacritics: StrictBool = Field(
         False, description="When true, a missing diacritic makes a typed answer wrong."
     )
-    sources: Annotated[list[Source], Field(fail_fast=True)] = []
+    sources: Annotated[list[SourceTable], Field(fail_fast=True)] = []
 
     @model_validator(mode="after")
-    def _unique_sources(self) -> DeckInfo:
+    def _unique_sources(self) -> DeckTable:
         repeat = _first_repeat([source.id for source in self.sources])
         if repeat is not None:
             raise PydanticCustomError(
@@ -370,8 +370,8 @@ CARD_MODELS: dict[str, type[_Card]] = {
 CARD_TYPES = cards.CARD_TYPES
 
 
-class Deck(_Strict):
-    """A whole deck file."""
+class DeckFile(_Strict):
+    """A whole deck file, as validated (``compile`` gives the ``cards.Deck`` the rest of otsquiz uses)."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -382,11 +382,11 @@ class Deck(_Strict):
     )
 
     format: Literal[1] = Field(description="The deck format version.")
-    deck: DeckInfo
+    deck: DeckTable
     cards: Annotated[list[Card], Field(max_length=MAX_CARDS)] = []
 
     @model_validator(mode="after")
-    def _cross_card_rules(self) -> Deck:
+    def _cross_card_rules(self) -> DeckFile:
         outline = {
             "deck": {"sources": [{"id": source.id} for source in self.deck.sources]},
             "cards": [{"id": card.id, "source": card.source} for card in self.cards],
@@ -478,6 +478,6 @@ def _is_url(text: str) -> bool:
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of a deck file, for editors and ``otsquiz schema``."""
-    schema = Deck.model_json_schema()
+    schema = DeckFile.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema

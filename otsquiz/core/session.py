@@ -173,9 +173,9 @@ class Session:
     ) -> None:
         self.store = store
         self.profile = profile
-        # A validated models.Deck is compiled on the way in; the session works on compiled decks.
+        # A validated models.DeckFile is compiled on the way in; the session works on compiled decks.
         compiled = [deck.compile() if hasattr(deck, "compile") else deck for deck in decks]
-        self.decks: dict[str, Deck] = {deck.deck.id: deck for deck in compiled}
+        self.decks: dict[str, Deck] = {deck.info.id: deck for deck in compiled}
         self.mode: Mode = mode
         self.feedback = feedback
         self.seed = seed
@@ -256,7 +256,7 @@ class Session:
         at a time, each twice the last, rather than for every card ever studied.
         """
         for deck in decks:
-            deck_id, keys = deck.deck.id, deck.keys
+            deck_id, keys = deck.info.id, deck.keys
             start, size = 0, NEW_CARDS_FIRST_STRETCH
             while start < len(keys):
                 stretch = keys[start : start + size]
@@ -530,9 +530,9 @@ class Session:
                 given,
                 expected,
                 accept,
-                language=deck.deck.language,
+                language=deck.info.language,
                 strict=strict,
-                strict_diacritics=deck.deck.strict_diacritics,
+                strict_diacritics=deck.info.strict_diacritics,
                 others=self._index(deck),
             )
             return given, verdict.correct, verdict.exact, verdict.forgiven, verdict.matched
@@ -581,10 +581,10 @@ class Session:
     def _index(self, deck: Deck) -> AnswerIndex:
         from otsquiz.core import answers
 
-        index = self._indexes.get(deck.deck.id)
+        index = self._indexes.get(deck.info.id)
         if index is None:
-            index = self._indexes[deck.deck.id] = answers.AnswerIndex(
-                deck.answer_texts(), language=deck.deck.language
+            index = self._indexes[deck.info.id] = answers.AnswerIndex(
+                deck.answer_texts(), language=deck.info.language
             )
         return index
 
@@ -827,7 +827,7 @@ def _blank_response(response: Any) -> bool:
 def _outline(decks: list[Deck]) -> Iterator[_Entry]:
     """Every study card of the decks, as queue entries, without decoding a card."""
     for deck in decks:
-        yield from zip(repeat(deck.deck.id), deck.keys, deck.notes, repeat(deck), range(len(deck.keys)))
+        yield from zip(repeat(deck.info.id), deck.keys, deck.notes, repeat(deck), range(len(deck.keys)))
 
 
 def _blank(card: Card, index: int) -> str:

@@ -162,10 +162,10 @@ class OtsquizApp(App[int]):
             return
         library, problems = self.library()
         self.library = None
-        named = {deck.deck.id: deck for deck in self.decks}  # the session's copies stand
+        named = {deck.info.id: deck for deck in self.decks}  # the session's copies stand
         ids = list(named)
-        decks = [named.pop(deck.deck.id, deck) for deck in library] + list(named.values())
-        if set(ids) != {deck.deck.id for deck in decks}:
+        decks = [named.pop(deck.info.id, deck) for deck in library] + list(named.values())
+        if set(ids) != {deck.info.id for deck in decks}:
             self.chosen_at_start = ids
         self.decks = decks
         self.launch = self.launch._replace(problems=[*self.launch.problems, *problems])
@@ -245,7 +245,7 @@ class OtsquizApp(App[int]):
         from otsquiz.tui.screens.quiz import QuizScreen
 
         wanted = set(request.deck_ids)
-        return QuizScreen(request, [deck for deck in self.decks if deck.deck.id in wanted] or self.decks)
+        return QuizScreen(request, [deck for deck in self.decks if deck.info.id in wanted] or self.decks)
 
     def action_help(self) -> None:
         from otsquiz.tui.screens.help import HelpScreen

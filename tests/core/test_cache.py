@@ -48,7 +48,7 @@ def test_one_changed_byte_means_a_reparse(deck_file: Path) -> None:
     deck_file.write_text(
         text.replace('title = "Synthetic deck of 30 cards"', 'title = "Synthetic deck of 31 cards"')
     )
-    assert load_deck(deck_file).deck.deck.title == "Synthetic deck of 31 cards"  # type: ignore[union-attr]
+    assert load_deck(deck_file).deck.info.title == "Synthetic deck of 31 cards"  # type: ignore[union-attr]
     assert inspect_deck(deck_file).title == "Synthetic deck of 31 cards"
 
 

@@ -28,7 +28,7 @@ STUDY_CHILD = textwrap.dedent(
     import time
     from datetime import UTC, datetime, timedelta
 
-    from otsquiz.core.models import Deck
+    from otsquiz.core.models import DeckFile
     from otsquiz.core.session import Session, SessionError
     from otsquiz.core.store import Store
 
@@ -42,7 +42,7 @@ STUDY_CHILD = textwrap.dedent(
         return start + timedelta(days=(time.time() - wall0) * 1000)
 
 
-    deck = Deck.model_validate({
+    deck = DeckFile.model_validate({
         "format": 1,
         "deck": {"id": "race", "title": "Race"},
         "cards": [
@@ -151,11 +151,11 @@ KILLED_CHILD = textwrap.dedent(
     import random
     import sys
 
-    from otsquiz.core.models import Deck
+    from otsquiz.core.models import DeckFile
     from otsquiz.core.session import Session
     from otsquiz.core.store import Store
 
-    deck = Deck.model_validate({
+    deck = DeckFile.model_validate({
         "format": 1,
         "deck": {"id": "race", "title": "Race"},
         "cards": [

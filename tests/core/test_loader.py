@@ -88,7 +88,7 @@ def test_binary_data_is_a_problem_not_a_crash() -> None:
 def test_a_byte_order_mark_is_accepted() -> None:
     result = load_deck(DATA / "bom.toml", use_cache=False)
     assert result.ok, [p.format() for p in result.problems]
-    assert result.deck is not None and result.deck.deck.id == "with-bom"
+    assert result.deck is not None and result.deck.info.id == "with-bom"
 
 
 def test_duplicate_deck_ids_across_files_name_both_files() -> None:

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from otsquiz.core.cards import content_id
-from otsquiz.core.models import CARD_TYPES, Deck
+from otsquiz.core.models import CARD_TYPES, DeckFile
 
 VALID_CARDS: dict[str, dict[str, Any]] = {
     "basic": {"prompt": "Where is the Secretariat?", "answer": "Istanbul", "reverse": True},
@@ -78,7 +78,7 @@ def card(kind: str, **changes: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize("kind", CARD_TYPES)
 def test_every_card_type_validates(kind: str) -> None:
-    model = Deck.model_validate(deck(card(kind, explanation="Why.", source="src", tags=["t"])))
+    model = DeckFile.model_validate(deck(card(kind, explanation="Why.", source="src", tags=["t"])))
     assert model.cards[0].type == kind
 
 
@@ -88,7 +88,7 @@ def test_every_card_type_validates(kind: str) -> None:
 )
 def test_every_card_type_rejects_invalid_fields(kind: str, change: dict[str, Any], field: str) -> None:
     with pytest.raises(ValidationError) as raised:
-        Deck.model_validate(deck(card(kind, **change)))
+        DeckFile.model_validate(deck(card(kind, **change)))
     locations = [(*error["loc"], *(error.get("ctx") or {}).get("loc", ())) for error in raised.value.errors()]
     assert any(field in location for location in locations), locations
 
@@ -104,37 +104,37 @@ def test_every_card_type_rejects_invalid_fields(kind: str, change: dict[str, Any
 )
 def test_options_a_learner_could_not_tell_apart_are_errors(kind: str, change: dict[str, Any], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
-        Deck.model_validate(deck(card(kind, **change)))
+        DeckFile.model_validate(deck(card(kind, **change)))
 
 
 @pytest.mark.parametrize("kind", CARD_TYPES)
 def test_unknown_keys_are_errors(kind: str) -> None:
     with pytest.raises(ValidationError, match="extra"):
-        Deck.model_validate(deck(card(kind, promt="typo")))
+        DeckFile.model_validate(deck(card(kind, promt="typo")))
 
 
 def test_deck_rules() -> None:
     with pytest.raises(ValidationError):
-        Deck.model_validate(deck(id="A"))
+        DeckFile.model_validate(deck(id="A"))
     with pytest.raises(ValidationError):
-        Deck.model_validate(deck(language="not a tag"))
+        DeckFile.model_validate(deck(language="not a tag"))
     with pytest.raises(ValidationError, match="used twice"):
-        Deck.model_validate(deck(sources=[{"id": "s", "title": "a"}, {"id": "s", "title": "b"}]))
+        DeckFile.model_validate(deck(sources=[{"id": "s", "title": "a"}, {"id": "s", "title": "b"}]))
     with pytest.raises(ValidationError, match=r"duplicate id 'basic-card' \(first used by cards\[0\]\)"):
-        Deck.model_validate(deck(card("basic"), card("basic")))
+        DeckFile.model_validate(deck(card("basic"), card("basic")))
     with pytest.raises(ValidationError, match="neither a URL"):
-        Deck.model_validate(deck(card("basic", source="nowhere")))
-    assert Deck.model_validate(deck(card("basic", source="https://example.com/page"))).cards[0].source
+        DeckFile.model_validate(deck(card("basic", source="nowhere")))
+    assert DeckFile.model_validate(deck(card("basic", source="https://example.com/page"))).cards[0].source
 
 
 def test_number_answers_may_be_floats_but_not_infinite() -> None:
-    assert Deck.model_validate(deck(card("number", answer=1.6, tolerance=0.1))).cards[0].answer == 1.6
+    assert DeckFile.model_validate(deck(card("number", answer=1.6, tolerance=0.1))).cards[0].answer == 1.6
     with pytest.raises(ValidationError):
-        Deck.model_validate(deck(card("number", answer=float("inf"))))
+        DeckFile.model_validate(deck(card("number", answer=float("inf"))))
 
 
 def test_expansion_gives_each_gap_and_reverse_its_own_stable_key() -> None:
-    model = Deck.model_validate(deck(card("basic"), card("cloze"), card("typed")))
+    model = DeckFile.model_validate(deck(card("basic"), card("cloze"), card("typed")))
     keys = [(study.key, study.note) for study in model.expand()]
     assert keys == [
         ("basic-card", "basic-card"),
@@ -149,16 +149,16 @@ def test_expansion_gives_each_gap_and_reverse_its_own_stable_key() -> None:
 
 def test_cards_without_id_are_keyed_on_their_content() -> None:
     plain = {k: v for k, v in card("typed").items() if k != "id"}
-    first = Deck.model_validate(deck(plain)).expand()[0]
-    again = Deck.model_validate(deck(plain)).expand()[0]
-    edited = Deck.model_validate(deck({**plain, "answer": "Astana city"})).expand()[0]
+    first = DeckFile.model_validate(deck(plain)).expand()[0]
+    again = DeckFile.model_validate(deck(plain)).expand()[0]
+    edited = DeckFile.model_validate(deck({**plain, "answer": "Astana city"})).expand()[0]
     assert first.key == again.key == content_id(first.card)
     assert first.key.startswith("h-")
     assert edited.key != first.key
 
 
 def test_answer_texts_feed_the_typo_guard() -> None:
-    model = Deck.model_validate(deck(card("choice"), card("match"), card("cloze")))
+    model = DeckFile.model_validate(deck(card("choice"), card("match"), card("cloze")))
     texts = model.answer_texts()
     assert {"Uzbekistan", "Hungary", "Astana", "Bishkek", "Nakhchivan", "Naxçıvan"} <= set(texts)
 
@@ -178,13 +178,13 @@ def test_the_models_cover_exactly_the_compiled_card_types() -> None:
     ],
 )
 def test_text_may_hold_the_format_characters_writing_needs(text: str) -> None:
-    Deck.model_validate(deck(card("basic", prompt=text, answer=text)))
+    DeckFile.model_validate(deck(card("basic", prompt=text, answer=text)))
 
 
 @pytest.mark.parametrize("char", ["\x1b", "\r", "\x9b", "\u202e", "\u2066", "\u200b", "\u2028", "\ufeff"])
 def test_text_may_not_hold_controls_or_characters_that_reorder_or_hide_text(char: str) -> None:
     with pytest.raises(ValidationError, match="control character"):
-        Deck.model_validate(deck(card("basic", prompt=f"a{char}b")))
+        DeckFile.model_validate(deck(card("basic", prompt=f"a{char}b")))
 
 
 BLANKS_AND_LINES = ["a", " a ", "   ", "\u3000", "a\nb", "a\tb", "\n"]
@@ -192,7 +192,7 @@ BLANKS_AND_LINES = ["a", " a ", "   ", "\u3000", "a\nb", "a\tb", "\n"]
 
 def _valid(model_card: dict[str, Any]) -> bool:
     try:
-        Deck.model_validate(deck(model_card))
+        DeckFile.model_validate(deck(model_card))
     except ValidationError:
         return False
     return True
@@ -216,5 +216,5 @@ def test_blank_text_is_refused_but_kept_as_written_when_it_has_letters() -> None
     assert not _valid(card("typed", answer="   "))
     assert not _valid(card("truefalse", statement=" \n "))
     assert not _valid(card("match", pairs=[["a", "b"], ["c", " "]]))
-    model = Deck.model_validate(deck(card("typed", answer=" Astana ")))
+    model = DeckFile.model_validate(deck(card("typed", answer=" Astana ")))
     assert model.cards[0].answer == " Astana "

@@ -13,7 +13,7 @@ from typing import Any
 import fsrs
 import pytest
 
-from otsquiz.core.models import Deck
+from otsquiz.core.models import DeckFile
 from otsquiz.core.scheduling import CardState, Grade, Scheduler, State, day_start
 from otsquiz.core.session import LEARN_AHEAD_SECONDS, Outcome, Question, Remaining, Session, SessionError
 from otsquiz.core.store import Profile, Settings, Store
@@ -79,8 +79,8 @@ CARDS: dict[str, dict[str, Any]] = {
 AUTO_GRADED = ["typed", "choice", "multi", "truefalse", "number", "cloze", "order", "match"]
 
 
-def make_deck(*cards: dict[str, Any], deck_id: str = DECK_ID, **info: Any) -> Deck:
-    return Deck.model_validate(
+def make_deck(*cards: dict[str, Any], deck_id: str = DECK_ID, **info: Any) -> DeckFile:
+    return DeckFile.model_validate(
         {"format": 1, "deck": {"id": deck_id, "title": "A test deck", **info}, "cards": list(cards)}
     )
 
@@ -1026,7 +1026,7 @@ def drill_sequence(session: Session) -> list[tuple[str, tuple[str, ...], tuple[s
 
 
 def test_drill_asks_count_questions(store: Store, profile: Profile, clock: Clock) -> None:
-    deck = Deck.model_validate(synthetic_document(30))
+    deck = DeckFile.model_validate(synthetic_document(30))
     session = Session(store, profile, [deck], mode="drill", count=7, clock=clock)
     assert session.total == 7
     asked = drill_sequence(session)
@@ -1039,7 +1039,7 @@ def test_drill_asks_count_questions(store: Store, profile: Profile, clock: Clock
 
 
 def test_drill_types_filter(store: Store, profile: Profile, clock: Clock) -> None:
-    deck = Deck.model_validate(synthetic_document(45))
+    deck = DeckFile.model_validate(synthetic_document(45))
     session = Session(store, profile, [deck], mode="drill", count=100, types=["choice", "cloze"], clock=clock)
     expected = [study.key for study in deck.expand() if study.type in ("choice", "cloze")]
     assert session.total == len(expected) == 15  # 5 choice cards, and 5 clozes of 2 gaps
@@ -1051,8 +1051,8 @@ def test_a_seed_gives_the_same_drill_everywhere(
     store: Store, profile: Profile, clock: Clock, tmp_path: Path
 ) -> None:
     decks = [
-        Deck.model_validate(synthetic_document(40, seed=1, deck_id="one")),
-        Deck.model_validate(synthetic_document(40, seed=2, deck_id="two")),
+        DeckFile.model_validate(synthetic_document(40, seed=1, deck_id="one")),
+        DeckFile.model_validate(synthetic_document(40, seed=2, deck_id="two")),
     ]
     first = drill_sequence(Session(store, profile, decks, mode="drill", count=15, seed=42, clock=clock))
     second = drill_sequence(Session(store, profile, decks, mode="drill", count=15, seed=42, clock=clock))
@@ -1070,7 +1070,7 @@ def test_a_seed_gives_the_same_drill_everywhere(
 
 
 def test_a_drill_without_a_seed_varies(store: Store, profile: Profile, clock: Clock) -> None:
-    deck = Deck.model_validate(synthetic_document(60))
+    deck = DeckFile.model_validate(synthetic_document(60))
     orders = {
         tuple(key for key, _, _ in drill_sequence(Session(store, profile, [deck], mode="drill", clock=clock)))
         for _ in range(3)

@@ -21,7 +21,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Footer, Input
 
-from otsquiz.core.models import Deck
+from otsquiz.core.models import DeckFile
 from otsquiz.core.problems import Problem
 from otsquiz.core.scheduling import Grade
 from otsquiz.core.session import Question, Session
@@ -121,14 +121,14 @@ CARD_KEYS = {kind: card["id"] + (":1" if kind == "cloze" else "") for kind, card
 def deck_document(deck_id: str, cards: list[dict[str, Any]], title: str | None = None) -> dict[str, Any]:
     return {
         "format": 1,
-        "deck": {"id": deck_id, "title": title or f"Deck {deck_id}", "sources": [SOURCE]},
+        "deck": {"id": deck_id, "title": title or f"DeckFile {deck_id}", "sources": [SOURCE]},
         "cards": cards,
     }
 
 
 def make_deck(deck_id: str, cards: list[dict[str, Any]], title: str | None = None) -> Any:
     """A validated deck, compiled as the loader hands it to the app."""
-    return Deck.model_validate(deck_document(deck_id, cards, title)).compile()
+    return DeckFile.model_validate(deck_document(deck_id, cards, title)).compile()
 
 
 def type_deck(kind: str) -> Any:

@@ -243,7 +243,7 @@ class HomeScreen(Screen[None]):
         self.start(mode)
 
     def start(self, mode: str) -> None:
-        deck_ids = self.chosen_decks() or [deck.deck.id for deck in self.app.decks]
+        deck_ids = self.chosen_decks() or [deck.info.id for deck in self.app.decks]
         if not deck_ids:
             self.notify("There are no decks to study.", severity="warning")
             return
@@ -297,15 +297,15 @@ def deck_rows(app: OtsquizApp) -> list[DeckRow]:
     Counted by the database, so that a large collection opens as fast as a small one.
     """
     # Only the cards a deck has now count: one removed from its file is not "studied" any more.
-    counts = app.store.deck_counts(app.profile.id, app.clock(), {deck.deck.id: deck.keys for deck in app.decks})
+    counts = app.store.deck_counts(app.profile.id, app.clock(), {deck.info.id: deck.keys for deck in app.decks})
     rows = []
     for deck in app.decks:
         questions = len(deck.keys)
-        studied, due, mastered = counts.get(deck.deck.id, (0, 0, 0))
+        studied, due, mastered = counts.get(deck.info.id, (0, 0, 0))
         rows.append(
             (
-                visible(deck.deck.title),
-                deck.deck.id,
+                visible(deck.info.title),
+                deck.info.id,
                 len(deck),
                 questions,
                 due,

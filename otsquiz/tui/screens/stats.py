@@ -130,7 +130,7 @@ class StatsScreen(Screen[None]):
     def _read_figures(self) -> None:
         """The figures, read off the UI thread: a large collection with a long history takes a moment."""
         app = self.app
-        decks = {deck.deck.id: deck.keys for deck in app.decks}
+        decks = {deck.info.id: deck.keys for deck in app.decks}
         # One read for the calendar's twelve weeks; the charts show the last and next 30 days of it.
         try:
             report = app.store.stats(app.profile.id, decks, now=app.clock(), days=7 * CALENDAR_WEEKS)
@@ -181,7 +181,7 @@ class StatsScreen(Screen[None]):
 
     def _mastery_rows(self, report: dict[str, Any]) -> list[str]:
         """One row per deck, fitting the screen: long titles are cut, the bar is shorter below 100 columns."""
-        titles = {deck.deck.id: visible(deck.deck.title) for deck in self.app.decks}
+        titles = {deck.info.id: visible(deck.info.title) for deck in self.app.decks}
         room = self.app.size.width - ROW_MARGIN
         bar = 20 if room >= 100 else 10
         tails = [
