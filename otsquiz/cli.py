@@ -20,6 +20,7 @@ from typing import Any, NoReturn
 
 from otsquiz import __version__, startup
 from otsquiz.core.cards import CARD_TYPES
+from otsquiz.core.selection import DRILL_COUNT
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -128,7 +129,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     drill.add_argument("--plain", action="store_true", help="line by line on stdin/stdout, without the app")
     drill.add_argument(
-        "--count", type=_positive, default=10, metavar="N", help="how many questions (default 10)"
+        "--count",
+        type=_positive,
+        default=DRILL_COUNT,
+        metavar="N",
+        help=f"how many questions (default {DRILL_COUNT})",
     )
     drill.add_argument(
         "--type",

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from otsquiz.core.cards import Card, Deck, Source, StudyCard
 from otsquiz.core.scheduling import CardState, Grade, Scheduler, State, grade_for, note_of, plan_queue
+from otsquiz.core.selection import DRILL_COUNT
 from otsquiz.core.store import Profile, SessionTotals, Store, StoreError
 
 if TYPE_CHECKING:
@@ -225,7 +226,7 @@ class Session:
                 self.flashcards_left_out = len(items) - len(asked)
                 items = asked
             # The same seed draws the same questions in the same order on every machine.
-            return list(self._random.sample(items, k=min(count or 20, len(items))))
+            return list(self._random.sample(items, k=min(count or DRILL_COUNT, len(items))))
         settings = self.profile.settings
         # Only the due cards are read from the database, as plain rows: cheap however large.
         due = (

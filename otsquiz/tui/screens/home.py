@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Button, Footer, Header, Input, Label, SelectionList, Static
 
+from otsquiz.core.selection import DRILL_COUNT
 from otsquiz.core.text import visible
 from otsquiz.tui.app import OtsquizApp, SessionRequest, broken_paths
 from otsquiz.tui.widgets.answers.marked import CHECKED, UNCHECKED
@@ -167,7 +168,7 @@ class HomeScreen(Screen[None]):
             yield DeckList(id="decks")
             with Horizontal(id="drill-options"):
                 yield Label("Drill: questions")
-                yield DrillField("10", id="drill-count", type="integer", max_length=4)
+                yield DrillField(str(DRILL_COUNT), id="drill-count", type="integer", max_length=4)
                 yield Label("seconds each")
                 yield DrillField("", id="drill-timer", type="integer", max_length=4, placeholder="none")
                 yield Label("seed")
@@ -253,7 +254,7 @@ class HomeScreen(Screen[None]):
         count = _number(self.query_one("#drill-count", Input).value)
         timer = _number(self.query_one("#drill-timer", Input).value)
         seed = self.query_one("#drill-seed", Input).value.strip() or None
-        self.app.start_session(SessionRequest(mode, deck_ids, count=count or 10, timer=timer, seed=seed))
+        self.app.start_session(SessionRequest(mode, deck_ids, count=count or DRILL_COUNT, timer=timer, seed=seed))
 
     @on(Input.Submitted, "DrillField")
     def drill_from_field(self, event: Input.Submitted) -> None:
