@@ -15,6 +15,7 @@ import pytest
 
 from otsquiz.core.models import DeckFile
 from otsquiz.core.scheduling import CardState, Grade, Scheduler, State, day_start
+from otsquiz.core.selection import DRILL_COUNT
 from otsquiz.core.session import LEARN_AHEAD_SECONDS, Outcome, Question, Remaining, Session, SessionError
 from otsquiz.core.store import Profile, Settings, Store
 from tests.factories import synthetic_document
@@ -1033,7 +1034,7 @@ def test_drill_asks_count_questions(store: Store, profile: Profile, clock: Clock
     assert len(asked) == 7 and len(set(asked)) == 7
     summary = session.summary()
     assert (summary.questions, summary.correct) == (7, 4)
-    assert Session(store, profile, [deck], mode="drill", clock=clock).total == 20
+    assert Session(store, profile, [deck], mode="drill", clock=clock).total == DRILL_COUNT == 10
     small = make_deck(typed("ankara"), typed("baku"))
     assert Session(store, profile, [small], mode="drill", count=10, clock=clock).total == 2
 
