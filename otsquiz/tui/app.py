@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from otsquiz.core.problems import Problem
+from otsquiz.core.selection import SessionRequest
 from otsquiz.core.text import visible
 
 if TYPE_CHECKING:
@@ -34,18 +35,6 @@ CAUGHT_SIGNALS = tuple(
 )
 
 NARROW_TOAST = 80  # below this width, the broken-deck toast is one line pointing at home's notice
-
-
-class SessionRequest(NamedTuple):
-    """What to start: a study or drill session over some decks."""
-
-    mode: str
-    deck_ids: list[str]
-    count: int | None = None
-    types: list[str] | None = None
-    seed: str | None = None
-    feedback: bool = True
-    timer: int | None = None  # seconds per question, drill only
 
 
 class Launch(NamedTuple):
