@@ -29,6 +29,7 @@ import marshal
 import os
 import stat
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +82,7 @@ def read(data: bytes) -> tuple[Deck | None, list[Problem]] | None:
     return deck, problems
 
 
-def write(data: bytes, deck: Deck | None, problems: list[Problem]) -> None:
+def write(data: bytes, deck: Deck | None, problems: Sequence[Problem]) -> None:
     if _disabled():
         return
     try:

@@ -16,9 +16,22 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from otsquiz.core import deck_cache
-from otsquiz.core.cards import Deck
 from otsquiz.core.limits import MAX_FILE_BYTES
+from otsquiz.core.load_result import TOO_LARGE, LoadResult
 from otsquiz.core.problems import Problem, Severity
+
+__all__ = [
+    "DECK_SUFFIX",
+    "DeckSummary",
+    "LoadResult",
+    "find_deck_files",
+    "inspect_deck",
+    "inspect_decks",
+    "load_deck",
+    "load_decks",
+    "load_file_bytes",
+    "read_deck_file",
+]
 
 DECK_SUFFIX = ".toml"
 
@@ -62,20 +75,6 @@ def read_deck_file(path: str | os.PathLike[str]) -> bytes | Problem:
     return data
 
 
-class LoadResult(NamedTuple):
-    path: str
-    deck: Deck | None
-    problems: Sequence[Problem] = ()
-
-    @property
-    def deck_id(self) -> str | None:
-        return self.deck.info.id if self.deck is not None else None
-
-    @property
-    def ok(self) -> bool:
-        return self.deck is not None and not any(p.severity == "error" for p in self.problems)
-
-
 def load_deck(path: str | os.PathLike[str], *, use_cache: bool = True) -> LoadResult:
     """Load one deck file; problems are returned, never raised."""
     name = str(path)
@@ -99,7 +98,7 @@ def load_file_bytes(data: bytes, path: str, *, use_cache: bool = True) -> LoadRe
         if use_cache:
             deck_cache.write(data, result.deck, result.problems)
     except MemoryError:  # the loader turns its own into a problem; this is for what follows it
-        return LoadResult(path, None, [_problem(path, loader.TOO_LARGE)])
+        return LoadResult(path, None, [_problem(path, TOO_LARGE)])
     return result
 
 
@@ -245,9 +244,7 @@ def _clashes(results: Sequence[_Loaded]) -> dict[int, tuple[Problem, bool]]:
         if len(yours) == 1:
             [mine] = yours
             names = ", ".join(results[i].path for i in bundled)
-            message = (
-                f"deck id '{deck_id}' is also the bundled deck {names}: this deck is used, the bundled one hidden"
-            )
+            message = f"deck id '{deck_id}' is also the bundled deck {names}: this deck is used, the bundled one hidden"
             clashes[mine] = (_clash(results[mine].path, "warning", message), False)
             for i in bundled:
                 hidden = f"hidden: {results[mine].path} has the same deck id '{deck_id}' and is used instead"

@@ -18,14 +18,14 @@ from typing import Any, Literal, NamedTuple
 try:  # the compiled tomli parses 3-4x faster than the standard library's tomllib
     import tomli as toml
 except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is the fallback
-    import tomllib as toml
+    import tomllib as toml  # type: ignore[no-redef]  # the same API under the other name
 
 from pydantic import TypeAdapter, ValidationError
 
 from otsquiz.core.answers import normalize
 from otsquiz.core.cards import Deck, parse_gaps
-from otsquiz.core.library import LoadResult
 from otsquiz.core.limits import MAX_CARDS, MAX_FILE_BYTES, MAX_PROBLEMS
+from otsquiz.core.load_result import TOO_LARGE, LoadResult
 from otsquiz.core.models import CARD_MODELS, CARD_TYPES, Card, DeckFile, cross_card_issues
 from otsquiz.core.problems import Problem, Severity, key_name
 from otsquiz.core.text import visible
@@ -39,7 +39,8 @@ from otsquiz.core.toml_positions import (
     unclosed_string,
 )
 
-DECK_SUFFIX = ".toml"
+__all__ = ["TOO_LARGE", "LoadResult", "load_bytes", "load_text", "toml", "validate_document"]
+
 _START = Position(1, 1)
 
 
@@ -49,9 +50,6 @@ def load_bytes(data: bytes, path: str = "<deck>") -> LoadResult:
         return _load_bytes(data, path)
     except MemoryError:
         return _fail(path, TOO_LARGE)
-
-
-TOO_LARGE = "the deck is too large to check: there is not enough memory"
 
 
 def _load_bytes(data: bytes, path: str) -> LoadResult:
@@ -159,7 +157,7 @@ class _Issue(NamedTuple):
 # Far more keys than any table of the format has: such a table is reported as one problem,
 # not one per unknown key (a hostile card of millions of keys would cost gigabytes).
 _MAX_KEYS = 64
-_CARD = TypeAdapter(Card)
+_CARD: TypeAdapter[Card] = TypeAdapter(Card)
 
 
 def validate_document(document: dict[str, Any], text: str, path: str) -> LoadResult:
@@ -216,7 +214,7 @@ def _validate(document: dict[str, Any]) -> tuple[Deck | None, list[_Issue]]:
 
 
 def _details(error: ValidationError) -> list[Any]:
-    return error.errors(include_url=False, include_input=False)  # type: ignore[return-value]
+    return error.errors(include_url=False, include_input=False)
 
 
 def _too_many_keys(table: object, loc: tuple[str | int, ...]) -> _Issue | None:
@@ -300,7 +298,7 @@ def _warnings(deck: Deck, text: str, path: str) -> list[Problem]:
 def _repeated_gaps(document: dict[str, Any], text: str, path: str) -> list[Problem]:
     """A warning for each cloze gap whose answer another gap of its text has: the question
     of one gap shows the other filled in, so each gives the other away."""
-    issues = []
+    issues: list[_Issue] = []
     for index, card in enumerate(document.get("cards") or ()):
         if len(issues) >= MAX_PROBLEMS or card.get("type") != "cloze":
             continue
@@ -308,7 +306,9 @@ def _repeated_gaps(document: dict[str, Any], text: str, path: str) -> list[Probl
         for gap in parse_gaps(card["text"]):
             key = normalize(gap.answer)
             if key in seen:
-                message = f"gaps {seen[key]} and {gap.index} have the same answer: each question shows the other"
+                message = (
+                    f"gaps {seen[key]} and {gap.index} have the same answer: each question shows the other"
+                )
                 at = ("cards", index, "text")
                 issues.append(_Issue("value", at, at, message, "warning", offset=gap.start))
                 break
@@ -334,7 +334,9 @@ def _issue(detail: Any, prefix: tuple[str | int, ...] = ()) -> _Issue:
         message = f"unknown card type '{visible(given)}'{hint}; the types are {', '.join(CARD_TYPES)}"
         return _Issue("value", (*loc, "type"), (*loc, "type"), message)
     offset = ctx.get("offset")
-    return _Issue("value", loc, loc, _message(kind, detail, loc), offset=offset if isinstance(offset, int) else None)
+    return _Issue(
+        "value", loc, loc, _message(kind, detail, loc), offset=offset if isinstance(offset, int) else None
+    )
 
 
 # Pydantic adds the name of a union member to the location of its errors;
