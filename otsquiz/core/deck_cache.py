@@ -2,9 +2,10 @@
 
 Parsing TOML and validating a large deck costs seconds; reading the compiled
 deck back (plain records, see ``cards``) costs a fraction of that and needs
-no Pydantic. The key is a hash of the file's content and of the cache format
-and otsquiz version, so a changed byte or a new otsquiz means a re-parse:
-the cache is never served stale.
+no Pydantic. The key is a hash of the file's content and of what compiled it
+(the otsquiz version and the source of every module of ``otsquiz.core``), so
+a changed byte of the deck or of the code means a re-parse: the cache is
+never served stale, and no format number has to be remembered and bumped.
 
 An entry is ``marshal`` of plain values only (tuples, texts, bytes, numbers),
 never pickle: reading a planted or damaged entry cannot run code, and one of
@@ -29,7 +30,8 @@ import marshal
 import os
 import stat
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +39,6 @@ from otsquiz.core import paths
 from otsquiz.core.cards import Deck
 from otsquiz.core.problems import Problem
 
-# Bump when the models or the problems they produce change shape.
-CACHE_FORMAT = 14
 # An entry unused this long is removed the next time the cache is written to.
 UNUSED_DAYS = 30
 # The most the cache may hold; the least recently used entries go first.
@@ -51,11 +51,50 @@ _SEVERITIES = ("error", "warning")
 
 def content_key(data: bytes) -> str:
     """The key of a deck's content; cheap, and needs neither Pydantic nor a TOML parser."""
+    digest = hashlib.sha256(data)
+    digest.update(_producer() or b"")  # no producer: the cache is off, the key is never used
+    return digest.hexdigest()
+
+
+@cache
+def _producer() -> bytes | None:
+    """What compiles a deck in this process: the otsquiz version and the core's code hash;
+    None when the code cannot be read (a frozen or zipped install): then nothing is cached."""
     from otsquiz import __version__
 
-    digest = hashlib.sha256(data)
-    digest.update(f"|{CACHE_FORMAT}|{__version__}".encode())
+    try:
+        return f"|{__version__}|{code_hash(Path(__file__).parent)}".encode()
+    except OSError:
+        return None
+
+
+def code_hash(package: Path) -> str:
+    """A hash of the names and bytes of every ``.py`` file under ``package``, subpackages too.
+
+    The whole core, not a list of the modules that compile decks: a module added
+    later (a new card kind) is covered without anyone remembering to add it.
+    """
+    digest = hashlib.sha256()
+    for name, source in sorted(_sources(package, "")):
+        with open(source, "rb") as file:
+            content = file.read()
+        encoded = name.encode()
+        # Lengths first, so that no two different trees feed the hash the same bytes.
+        digest.update(b"%d:%d:" % (len(encoded), len(content)))
+        digest.update(encoded)
+        digest.update(content)
     return digest.hexdigest()
+
+
+def _sources(folder: Path | str, prefix: str) -> Iterator[tuple[str, str]]:
+    """``(name relative to the package, path)`` of its ``.py`` files; ``os.scandir``, as it is
+    on the way to the first card and costs half of ``Path.rglob``."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.endswith(".py") and entry.is_file():
+                yield f"{prefix}{entry.name}", entry.path
+            elif entry.name != "__pycache__" and entry.is_dir(follow_symlinks=False):
+                yield from _sources(entry.path, f"{prefix}{entry.name}/")
 
 
 def _folder() -> Path:
@@ -63,7 +102,7 @@ def _folder() -> Path:
 
 
 def _disabled() -> bool:
-    return bool(os.environ.get("OTSQUIZ_NO_CACHE"))
+    return bool(os.environ.get("OTSQUIZ_NO_CACHE")) or _producer() is None
 
 
 def read(data: bytes) -> tuple[Deck | None, list[Problem]] | None:

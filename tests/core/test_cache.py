@@ -8,6 +8,7 @@ import marshal
 import os
 import pickle
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -274,3 +275,113 @@ def test_a_compiled_deck_whose_parts_disagree_is_rebuilt(
     _entry_of(otsquiz_home, deck_file).write_bytes(marshal.dumps((tuple(plain), [])))
     assert deck_cache.read(deck_file.read_bytes()) is None
     assert load_deck(deck_file).deck == expected
+
+
+# ---------------------------------------------------------------- what produced an entry
+
+
+@pytest.fixture
+def fresh_producer() -> Iterator[None]:
+    """The version and code hash are computed once per process: recompute them in this test."""
+    deck_cache._producer.cache_clear()
+    yield
+    deck_cache._producer.cache_clear()
+
+
+def _summaries_built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count the summaries built from the deck from now on (a cached summary builds none)."""
+    from otsquiz.core import library
+
+    built: list[str] = []
+    real = library.load_file_bytes
+
+    def counting(data: bytes, path: str, **options: bool) -> object:
+        built.append(path)
+        return real(data, path, **options)
+
+    monkeypatch.setattr(library, "load_file_bytes", counting)
+    return built
+
+
+def test_other_compiling_code_misses_the_cache(deck_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = load_deck(deck_file).deck
+    inspect_deck(deck_file)
+    parsed = _never_parsed(monkeypatch)
+    assert load_deck(deck_file).deck == expected and parsed == []  # the same code: a hit
+    built = _summaries_built(monkeypatch)
+    assert inspect_deck(deck_file).cards == 30 and built == []
+
+    monkeypatch.setattr(deck_cache, "_producer", lambda: b"|0.0|another code hash")
+    assert inspect_deck(deck_file).cards == 30
+    assert built and parsed  # neither the summary nor the compiled deck came from the cache
+    assert load_deck(deck_file).deck == expected
+
+
+@pytest.mark.usefixtures("fresh_producer")
+def test_another_version_misses_the_cache(deck_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = deck_file.read_bytes()
+    key = deck_cache.content_key(data)
+    load_deck(deck_file)
+    inspect_deck(deck_file)
+    monkeypatch.setattr("otsquiz.__version__", "999.0")
+    deck_cache._producer.cache_clear()
+    assert deck_cache.content_key(data) != key
+    assert deck_cache.read(data) is None
+    built = _summaries_built(monkeypatch)
+    assert inspect_deck(deck_file).cards == 30 and built
+
+
+@pytest.mark.usefixtures("fresh_producer")
+def test_unreadable_code_turns_the_cache_off(
+    deck_file: Path, otsquiz_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unreadable(package: Path) -> str:
+        raise OSError("a zipped install")
+
+    monkeypatch.setattr(deck_cache, "code_hash", unreadable)
+    assert load_deck(deck_file).ok and inspect_deck(deck_file).ok
+    assert entries(otsquiz_home, "") == []  # nothing written under a key that says nothing
+
+
+def _tree(root: Path, files: dict[str, bytes]) -> Path:
+    for name, content in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(content)
+    return root
+
+
+def test_the_code_hash_is_of_every_module_name_and_byte(tmp_path: Path) -> None:
+    files = {
+        "__init__.py": b"",
+        "cards.py": b"A = 1\n",
+        "kinds/__init__.py": b"",
+        "kinds/choice.py": b"B = 2\n",
+    }
+    base = deck_cache.code_hash(_tree(tmp_path / "base", files))
+    # Where the package is installed does not matter, nor do compiled files and other files.
+    same = _tree(
+        tmp_path / "elsewhere", {**files, "__pycache__/cards.cpython-311.pyc": b"x", "notes.txt": b"y"}
+    )
+    assert deck_cache.code_hash(same) == base
+    changed = {
+        "a byte": {**files, "kinds/choice.py": b"B = 3\n"},
+        "a new module in a subpackage": {**files, "kinds/cloze.py": b""},
+        "a renamed module": {k.replace("cards", "records"): v for k, v in files.items()},
+        "bytes moved between modules": {**files, "cards.py": b"A = 1\nB = 2\n", "kinds/choice.py": b""},
+    }
+    for number, (what, tree) in enumerate(changed.items()):
+        assert deck_cache.code_hash(_tree(tmp_path / str(number), tree)) != base, what
+
+
+def test_the_code_hash_covers_every_core_module() -> None:
+    import pkgutil
+
+    import otsquiz.core
+
+    core = Path(otsquiz.core.__file__).parent
+    hashed = {name for name, _ in deck_cache._sources(core, "")}
+    modules = [info.name for info in pkgutil.walk_packages(otsquiz.core.__path__, "otsquiz.core.")]
+    assert len(modules) > 10
+    for module in modules:
+        relative = module.removeprefix("otsquiz.core.").replace(".", "/")
+        assert f"{relative}.py" in hashed or f"{relative}/__init__.py" in hashed, module
