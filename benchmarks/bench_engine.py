@@ -9,13 +9,13 @@ then measures:
   the day's queue) — median and p99 over ``--answers`` answers, with
   ``synchronous=NORMAL`` (the default) and ``FULL``;
 * opening the store and choosing the first card: ``Store.open``, the
-  profile, every card state, today's counts, ``build_queue`` — with the
-  default time-boxed ``quick_check``, a whole one, and none;
-* building the day's queue alone;
+  profile, the compiled decks, the session's queue — with the default
+  time-boxed ``quick_check``, and a whole one;
+* building the day's queue alone, as the session does (due rows + ``plan_queue``);
 * ``Store.stats`` (what ``otsquiz stats`` and the statistics screen show).
 
-Deck loading is not included (the cards' keys are made up here). The file
-cache is warm, as it is when one opens otsquiz twice in a row.
+Parsing the decks is not included: they are read compiled from the deck
+cache, and the file cache is warm, as when one opens otsquiz twice in a row.
 
 With ``--anki`` (the default, when the ``anki`` package is installed) the
 same collections, with the same simulated history, are built in Anki and
@@ -34,7 +34,6 @@ import gc
 import heapq
 import json
 import os
-import pickle
 import random
 import statistics
 import sys
@@ -46,16 +45,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from otsquiz.core.cards import Card, Deck, DeckInfo
-from otsquiz.core.scheduling import (
-    CardIndex,
-    Grade,
-    QueueCard,
-    Scheduler,
-    build_queue,
-)
+from otsquiz.core.cards import Deck
+from otsquiz.core.library import load_deck
+from otsquiz.core.scheduling import CardState, Grade, Scheduler, plan_queue
 from otsquiz.core.session import Session
 from otsquiz.core.store import CHECK_BUDGET_SECONDS, Store
 
@@ -71,6 +65,39 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def to_us(moment: datetime) -> int:
     return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+class QueueCard(NamedTuple):
+    """A synthetic card: its deck, key and note (the note is the key before any ``:``)."""
+
+    deck_id: str
+    card_key: str
+    note: str
+
+
+def day_queue(
+    cards: list[QueueCard],
+    states: dict[tuple[str, str], CardState],
+    now: datetime,
+    *,
+    new_per_day: int,
+    notes_seen_today: frozenset[tuple[str, str]] | set[tuple[str, str]],
+) -> list[QueueCard]:
+    """The day's queue of the synthetic cards, by ``plan_queue`` as the session plans it:
+    the studied cards due now, then the unstudied ones in deck order."""
+    due = (
+        (
+            card,
+            int(state.state),
+            to_us(state.due),
+            to_us(state.last_review) if state.last_review else None,
+            state.stability,
+        )
+        for card in cards
+        if (state := states.get((card.deck_id, card.card_key))) is not None and state.due <= now
+    )
+    new = (card for card in cards if (card.deck_id, card.card_key) not in states)
+    return plan_queue(due, new, now, new_per_day=new_per_day, notes_seen_today=notes_seen_today)
 
 
 def synthetic_cards(count: int) -> list[QueueCard]:
@@ -188,43 +215,50 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def compiled_decks(cards: list[QueueCard], folder: Path) -> list[Path]:
-    """The synthetic cards as compiled decks (basic cards, reversed where a ``:reverse`` key exists),
-    pickled as the deck cache keeps them; the paths of the pickles."""
+    """The synthetic cards as deck files (basic cards, reversed where a ``:reverse`` key exists),
+    loaded once so that the deck cache holds them compiled, as after one ``otsquiz study``."""
     reversed_notes = {card.note for card in cards if card.card_key.endswith(":reverse")}
-    by_deck: dict[str, list[Card]] = {}
+    by_deck: dict[str, list[str]] = {}
     for deck_id, card_key, note in cards:
         if card_key == note:
             by_deck.setdefault(deck_id, []).append(
-                Card(
-                    "basic",
-                    id=note,
-                    prompt=f"Prompt {note}",
-                    answer=f"Answer {note}",
-                    reverse=note in reversed_notes,
-                )
+                f'[[cards]]\nid = "{note}"\ntype = "basic"\nprompt = "Prompt {note}"\n'
+                f'answer = "Answer {note}"\nreverse = {"true" if note in reversed_notes else "false"}\n'
             )
     paths = []
     for deck_id, deck_cards in by_deck.items():
-        deck = Deck.build(DeckInfo(deck_id, f"Deck {deck_id}"), deck_cards)
-        path = folder / f"{deck_id}.pickle"
-        path.write_bytes(pickle.dumps(deck, protocol=pickle.HIGHEST_PROTOCOL))
+        path = folder / "decks" / f"{deck_id}.toml"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(
+            f'format = 1\n[deck]\nid = "{deck_id}"\ntitle = "Deck {deck_id}"\n\n' + "\n".join(deck_cards)
+        )
         paths.append(path)
+    read_decks(paths)  # parsed and validated once: from now on each read is a cache hit
     return paths
+
+
+def read_decks(paths: list[Path]) -> list[Deck]:
+    """The compiled decks, from the deck cache (as ``otsquiz study`` reads them)."""
+    decks = []
+    for path in paths:
+        result = load_deck(path)
+        assert result.deck is not None, result.problems
+        decks.append(result.deck)
+    return decks
 
 
 def open_and_choose(path: Path, decks: list[Path], budget: float | None) -> str:
     """What ``otsquiz study`` does before its first card: open the store, read the compiled
     decks from the cache, and build the session's queue (Session is the app's own engine)."""
     with Store.open(path, check_budget=budget) as store:
-        compiled = [pickle.loads(deck.read_bytes()) for deck in decks]
-        session = Session(store, store.profile(), compiled)
+        session = Session(store, store.profile(), read_decks(decks))
         assert session.current is not None
         return session.current.study.key
 
 
 def answer_times(
     path: Path,
-    cards: CardIndex,
+    cards: list[QueueCard],
     answers: int,
     synchronous: Literal["NORMAL", "FULL"],
     rng: random.Random,
@@ -235,7 +269,7 @@ def answer_times(
 
 def answer_steps(
     path: Path,
-    cards: CardIndex,
+    cards: list[QueueCard],
     answers: int,
     synchronous: Literal["NORMAL", "FULL"],
     rng: random.Random,
@@ -247,17 +281,16 @@ def answer_steps(
         now = datetime.now(UTC)
         states = store.states(profile.id)
         queue = deque(
-            build_queue(
+            day_queue(
                 cards,
                 states,
                 now,
                 new_per_day=answers,  # enough new cards for every answer measured
-                new_done_today=0,
                 notes_seen_today=store.notes_seen_today(profile.id, now),
             )
         )
         learning: list[tuple[datetime, int, QueueCard]] = []  # steps due later today
-        session = store.start_session(profile.id, "study", sorted({c.deck_id for c in cards.cards}))
+        session = store.start_session(profile.id, "study", sorted({c.deck_id for c in cards}))
         card = queue.popleft()
         for index in range(answers):
             grade = rng.choice((Grade.AGAIN, Grade.HARD, Grade.GOOD, Grade.GOOD, Grade.EASY))
@@ -291,20 +324,10 @@ def answer_steps(
             yield (time.perf_counter() - start) * 1000
 
 
-def build_times(path: Path, cards: list[QueueCard] | CardIndex, repeat: int) -> list[float]:
-    with Store.open(path) as store:
-        profile = store.profile()
-        states = store.states(profile.id)
-        seen = store.notes_seen_today(profile.id)
-    now = datetime.now(UTC)
-    return timed(lambda: build_queue(cards, states, now, notes_seen_today=seen), repeat)
-
-
 def session_queue_times(path: Path, decks: list[Path], repeat: int) -> list[float]:
     """The session's own queue building (due rows + plan_queue + new cards), as at every start."""
     with Store.open(path) as store:
-        compiled = [pickle.loads(deck.read_bytes()) for deck in decks]
-        session = Session(store, store.profile(), compiled)
+        session = Session(store, store.profile(), read_decks(decks))
         now = datetime.now(UTC)
         return timed(lambda: session._build(None, now), repeat)
 
@@ -359,9 +382,6 @@ def measure(
         "database size": f"{path.stat().st_size / 2**20:.1f} MiB",
         "simulate + bulk insert": f"{simulated:.1f} s + {filled:.1f} s",
     }
-    started = time.perf_counter()
-    index = CardIndex(cards)
-    indexing = (time.perf_counter() - started) * 1000
     decks = compiled_decks(cards, folder)
     open_and_choose(path, decks, 0)  # the first open after the bulk load is not typical
     openings: dict[str, float] = {}
@@ -379,12 +399,6 @@ def measure(
     results["build day's queue: the session's (due rows + plan_queue)"] = (
         f"{queue_build:.1f} ms (min {min(sessions):.1f})"
     )
-    for label, given in (("from a CardIndex", index), ("from a plain list", cards)):
-        building = build_times(path, given, 21)
-        results[f"build_queue() over CardStates {label}"] = (
-            f"{statistics.median(building):.1f} ms (min {min(building):.1f})"
-        )
-    results["  CardIndex(cards), once per deck load"] = f"{indexing:.0f} ms"
     results["stats() for every deck"] = f"{statistics.median(stats_times(path, cards, 3)):.0f} ms"
     anki_results: AnkiResults | None = None
     if anki_collection is not None:
@@ -400,12 +414,12 @@ def measure(
     answering: dict[str, list[float]] = {}
     for synchronous in modes:
         if anki_results is None:
-            times = answer_times(path, index, answers, synchronous, rng)
+            times = answer_times(path, cards, answers, synchronous, rng)
         else:
             # answer by answer in turn, so that both see the same disk and the same load
             print(f"  measuring answers in both, synchronous={synchronous}", file=sys.stderr)
             times, anki_results.answer_ms[synchronous] = alternate(
-                answer_steps(path, index, answers, synchronous, rng),
+                answer_steps(path, cards, answers, synchronous, rng),
                 bench_anki.answer_steps(anki_results.collection.path, answers, synchronous, anki_rng),
             )
         answering[synchronous] = times
@@ -543,6 +557,7 @@ def main() -> None:
     rng = random.Random(options.seed)
     rows = []
     with folder_for(options.dir) as folder:
+        os.environ["OTSQUIZ_HOME"] = str(folder / "home")  # the deck cache, away from the user's
         for size in options.sizes:
             print(f"building and measuring {size:,} cards…", file=sys.stderr)
             rows.append(measure(size, folder, options.answers, rng, anki=anki, seed=options.seed))

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import random
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime, time, timedelta
 from enum import IntEnum
@@ -38,17 +38,15 @@ if TYPE_CHECKING:
 __all__ = [
     "DAY_ROLLOVER_HOUR",
     "LEECH_LAPSES",
-    "CardIndex",
     "CardState",
     "Grade",
-    "QueueCard",
     "Scheduler",
     "State",
-    "build_queue",
     "card_number",
     "day_start",
     "grade_for",
     "note_of",
+    "plan_queue",
 ]
 
 LEECH_LAPSES = 8
@@ -279,7 +277,7 @@ class Scheduler:
             if grade == Grade.AGAIN and state.state == State.Review:
                 lapses += 1
         card, _ = self.fsrs.review_card(card, fsrs.Rating(int(grade)), review_datetime=now)
-        if self.enable_fuzzing and card.state == State.Review:
+        if self.enable_fuzzing and card.state == fsrs.State.Review:
             card.due = now + self._fuzz(card.due - now, deck_id, card_key, reps)
         return CardState.from_fsrs(
             card,
@@ -318,7 +316,8 @@ class Scheduler:
             return 0.0
         factor, decay = self.forgetting_curve
         elapsed = max(0, (_utc(now) - state.last_review).days)
-        return (1 + factor * elapsed / state.stability) ** decay
+        recall: float = (1 + factor * elapsed / state.stability) ** decay  # float ** float is Any to mypy
+        return recall
 
     def _fuzz(self, interval: timedelta, deck_id: str, card_key: str, reps: int) -> timedelta:
         """Spread a whole-day interval as fsrs does, but reproducibly.
@@ -344,126 +343,6 @@ class Scheduler:
         return timedelta(days=min(round(fuzzed), maximum))
 
 
-class QueueCard(NamedTuple):
-    """A card as ``build_queue`` sees it; plain ``(deck_id, card_key, note)`` tuples do too."""
-
-    deck_id: str
-    card_key: str
-    note: str
-
-
-
-
-class CardIndex:
-    """The cards of the chosen decks in deck order, indexed for ``build_queue``.
-
-    Build it once, when the decks are loaded. Given one, ``build_queue``
-    looks only at the studied cards' due dates and at as many cards as it
-    takes to find the day's new ones, instead of looking every card up:
-    that is what keeps a 100,000-card queue in single-digit milliseconds.
-    """
-
-    __slots__ = ("cards", "positions")
-
-    def __init__(self, cards: Iterable[tuple[str, str, str]]) -> None:
-        self.cards: list[Any] = list(cards)
-        self.positions: dict[tuple[str, str], int] = {
-            (card[0], card[1]): position for position, card in enumerate(self.cards)
-        }
-
-    def __len__(self) -> int:
-        return len(self.cards)
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.cards)
-
-
-def build_queue(
-    cards: Iterable[tuple[str, str, str]] | CardIndex,
-    states: Mapping[tuple[str, str], CardState],
-    now: datetime,
-    *,
-    new_per_day: int = 20,
-    new_done_today: int = 0,
-    notes_seen_today: AbstractSet[tuple[str, str]] = frozenset(),
-    limit: int | None = None,
-    scheduler: Scheduler | None = None,
-) -> list[Any]:
-    """The cards to study now, in order; the items of ``cards`` are returned as given.
-
-    ``cards`` is every card of the chosen decks in deck order, as
-    ``(deck_id, card_key, note)`` (``QueueCard`` or plain tuples), or a
-    ``CardIndex`` of them (much faster for large collections);
-    ``states`` holds the cards studied before; ``notes_seen_today`` holds
-    ``(deck_id, note)`` pairs answered today.
-
-    Order: first cards in (re)learning whose step is due, earliest first —
-    their steps are minutes long and must not wait behind the reviews; then
-    due reviews, lowest retrievability (most overdue) first; then new cards
-    in deck order, at most ``new_per_day - new_done_today``. Ties keep deck
-    order.
-
-    Siblings (same deck and note) are never both in the queue, and a card
-    whose note was answered today is left for another day — except cards in
-    (re)learning, which must come back the same day (usually they are the
-    card that was answered).
-    """
-    now = _utc(now)
-
-    # Find the due cards (with their deck positions) and the new candidates.
-    # These loops are the whole cost for large collections: keep them bare.
-    due: list[tuple[CardState, int]] = []
-    new: Iterable[Any]
-    get = states.get
-    if isinstance(cards, CardIndex):
-        items = cards.cards
-        if len(states) <= len(items):
-            positions = cards.positions
-            for key, state in states.items():
-                if state.due <= now:
-                    position = positions.get(key)
-                    if position is not None:
-                        due.append((state, position))
-        else:  # states of many other decks: cheaper to look up our cards
-            for position, item in enumerate(items):
-                state = get((item[0], item[1]))
-                if state is not None and state.due <= now:
-                    due.append((state, position))
-        # lazily: usually only the first few unstudied cards are needed
-        new = (item for item in items if (item[0], item[1]) not in states)
-    else:
-        items = []
-        new = []
-        for item in cards:
-            state = get((item[0], item[1]))
-            if state is None:
-                new.append(item)
-            elif state.due <= now:
-                due.append((state, len(items)))
-            items.append(item)
-
-    due.sort(key=itemgetter(1))  # deck order: ties below keep it
-    return plan_queue(
-        (
-            (
-                items[position],
-                int(state.state),
-                _us(state.due),
-                None if state.last_review is None else _us(state.last_review),
-                state.stability,
-            )
-            for state, position in due
-        ),
-        new,
-        now,
-        new_per_day=new_per_day,
-        new_done_today=new_done_today,
-        notes_seen_today=notes_seen_today,
-        limit=limit,
-        scheduler=scheduler,
-    )
-
-
 _LEARNING = (State.Learning, State.Relearning)
 _DAY_US = 86_400_000_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -484,15 +363,26 @@ def plan_queue(
     limit: int | None = None,
     scheduler: Scheduler | None = None,
 ) -> list[Any]:
-    """The day's queue from the cards due and the new candidates, in the order of ``build_queue``.
+    """The cards to study now, in order, from the cards due and the new candidates.
 
     ``due`` holds ``(item, state, due_us, last_review_us, stability)`` for
     each studied card due now (the state as an int, times in microseconds
     since the epoch: what the database stores, so a large collection needs
-    no objects per card); ``new`` yields the unstudied cards in deck order,
-    and is read only as far as the day's allowance. Items are
-    ``(deck_id, card_key, note, ...)`` and are returned as given. Ties keep
-    the order of ``due``.
+    no objects per card; a card due later is left out); ``new`` yields the
+    unstudied cards in deck order, and is read only as far as the day's
+    allowance. Items are ``(deck_id, card_key, note, ...)`` and are returned
+    as given; ``notes_seen_today`` holds ``(deck_id, note)`` pairs answered today.
+
+    Order: first cards in (re)learning whose step is due, earliest first:
+    their steps are minutes long and must not wait behind the reviews; then
+    due reviews, lowest retrievability (most overdue) first; then new cards
+    in deck order, at most ``new_per_day - new_done_today``. Ties keep the
+    order of ``due``; ``limit`` cuts the queue.
+
+    Siblings (same deck and note) are never both in the queue, and a card
+    whose note was answered today is left for another day, except cards in
+    (re)learning, which must come back the same day (usually they are the
+    card that was answered).
     """
     now_us = _us(_utc(now))
     curve: tuple[float, float] | None = None  # needs fsrs: found only when a review card needs it
