@@ -18,7 +18,6 @@ from typing import Any
 import fsrs
 import pytest
 
-from otsquiz.core import store as store_module
 from otsquiz.core.scheduling import Grade, Scheduler, day_start
 from otsquiz.core.store import (
     MIGRATIONS,
@@ -28,7 +27,11 @@ from otsquiz.core.store import (
     Store,
     StoreError,
     UnknownProfileError,
+    migrations,
 )
+from otsquiz.core.store.errors import translate
+from otsquiz.core.store.statistics import StudyDates, streaks
+from otsquiz.core.store.values import to_us
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
@@ -102,7 +105,7 @@ def test_only_new_migrations_run(db_path: Path, monkeypatch: pytest.MonkeyPatch)
     def add_column(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE profiles ADD COLUMN colour TEXT")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*MIGRATIONS, ("0099_colour", add_column)])
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*MIGRATIONS, ("0099_colour", add_column)])
     with Store.open(db_path) as store:
         assert store.migrations_applied == ["0099_colour"]
         assert store.connection.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) + 1
@@ -116,10 +119,10 @@ def test_a_failing_migration_changes_nothing(db_path: Path, monkeypatch: pytest.
         conn.execute("ALTER TABLE profiles ADD COLUMN colour TEXT")
         conn.execute("THIS IS NOT SQL")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*MIGRATIONS, ("0099_broken", broken)])
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*MIGRATIONS, ("0099_broken", broken)])
     with pytest.raises(StoreError):
         Store.open(db_path)
-    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS)
     with Store.open(db_path) as store:
         columns = [row[1] for row in store.connection.execute("PRAGMA table_info(profiles)")]
         assert "colour" not in columns
@@ -321,11 +324,11 @@ def test_an_io_error_on_a_full_disk_says_the_disk_is_full(
     error = sqlite3.OperationalError("disk I/O error")
     error.sqlite_errorname = name  # type: ignore[attr-defined]
     monkeypatch.setattr(os, "statvfs", lambda _: FakeStatvfs(8192))
-    message = str(store_module._translate(error, db_path))
+    message = str(translate(error, db_path))
     assert message.startswith(f"The disk holding the progress database {db_path} is full")
     assert "free some space; nothing was lost" in message
     monkeypatch.setattr(os, "statvfs", lambda _: FakeStatvfs(50 * 2**30))
-    assert "disk I/O error" in str(store_module._translate(error, db_path))  # a real I/O error
+    assert "disk I/O error" in str(translate(error, db_path))  # a real I/O error
 
 
 def test_newer_database_is_left_alone(db_path: Path) -> None:
@@ -838,7 +841,9 @@ def test_stats_count_drill_answers_apart_from_reviews(store: Store) -> None:
     # studied two days ago; yesterday and today only drilled, one drill answer undone
     answer(store, profile.id, "deck", "a", when=today - timedelta(days=2))
     for offset, key in ((-1, "a"), (0, "a"), (0, "b")):
-        answer(store, profile.id, "deck", key, Grade.AGAIN, today + timedelta(days=offset, hours=1), mode="drill")
+        answer(
+            store, profile.id, "deck", key, Grade.AGAIN, today + timedelta(days=offset, hours=1), mode="drill"
+        )
     store.undo(answer(store, profile.id, "deck", "c", when=today + timedelta(hours=2), mode="drill"))
     stats = store.stats(profile.id, {"deck": ["a", "b", "c"]}, now=NOW, days=3)
     assert stats["reviews_total"] == 1
@@ -924,12 +929,12 @@ def test_study_days_follow_local_time(
     store: Store, time_zone: Callable[[str], None], zone: str, around: datetime
 ) -> None:
     time_zone(zone)
-    dates = store_module._StudyDates()
+    dates = StudyDates()
     moment = around - timedelta(days=2)
     while moment < around + timedelta(days=2):
         start = day_start(moment)
-        assert dates.of(store_module._to_us(moment)) == start.astimezone().date()
-        assert dates.start(start.astimezone().date()) == store_module._to_us(start)
+        assert dates.of(to_us(moment)) == start.astimezone().date()
+        assert dates.start(start.astimezone().date()) == to_us(start)
         moment += timedelta(minutes=15)
     # an answer a minute before and after each rollover: a streak of five days
     profile = store.profile()
@@ -947,9 +952,9 @@ def test_study_days_follow_local_time(
 def test_streaks() -> None:
     day = NOW.date()
     days = [day - timedelta(days=offset) for offset in (9, 8, 7, 6, 3, 1)]
-    assert store_module._streaks(sorted(days), day) == (1, 4)
-    assert store_module._streaks(sorted([*days, day]), day) == (2, 4)
-    assert store_module._streaks([], day) == (0, 0)
+    assert streaks(sorted(days), day) == (1, 4)
+    assert streaks(sorted([*days, day]), day) == (2, 4)
+    assert streaks([], day) == (0, 0)
 
 
 def test_upcoming_lists_future_due_cards_soonest_first_across_batches(store: Store) -> None:
