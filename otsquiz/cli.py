@@ -18,9 +18,9 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, NoReturn
 
-from otsquiz import __version__, startup
+from otsquiz import __version__, startup, streams
 from otsquiz.core.cards import CARD_TYPES
-from otsquiz.core.selection import DRILL_COUNT
+from otsquiz.core.selection import DRILL_COUNT, Mode, SelectionError, Skipped, existing_paths
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -31,7 +31,7 @@ class UsageError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     startup.begin()
-    guard = startup.Guard()
+    guard = streams.Guard()
     stopped = False
     handler = None
     try:
@@ -45,13 +45,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if handler in (_cmd_home, _cmd_decks):
             _ensure_user_decks_dir()
         return handler(args)
-    except UsageError as error:
+    except (UsageError, SelectionError) as error:
         _error(str(error))
         return EXIT_USAGE
-    except (CommandError, startup.OutputError) as error:
+    except (CommandError, streams.OutputError) as error:
         _error(str(error))
         return EXIT_PROBLEMS
-    except startup.Signalled as signalled:
+    except streams.Signalled as signalled:
         stopped = True
         saved = "; every answer given is saved" if handler in (_cmd_study, _cmd_drill) else ""
         if sys.stderr.isatty():
@@ -188,27 +188,22 @@ def _positive(text: str) -> int:
     return value
 
 
-def _existing(paths: Sequence[str]) -> list[str]:
-    missing = [path for path in paths if not os.path.exists(path)]
-    if missing:
-        raise UsageError(f"no such file or folder: {', '.join(missing)}")
-    return list(paths)
-
-
 def _cmd_validate(args: argparse.Namespace) -> int:
     from otsquiz.core.library import find_deck_files, inspect_decks
     from otsquiz.core.problems import summary
+    from otsquiz.core.report import json_text
+    from otsquiz.core.selection import deck_sources
     from otsquiz.core.text import visible
 
-    paths = _existing(args.paths)
+    paths = existing_paths(args.paths)
     files = list(find_deck_files(paths))
     if not files:
         raise UsageError(f"no deck files (*.toml) in {', '.join(visible(path) for path in paths)}")
     # A deck id clashes with the decks otsquiz would load beside this one, not only with those given.
-    results = inspect_decks(files, use_cache=not args.no_cache, context=_deck_sources([]))
+    results = inspect_decks(files, use_cache=not args.no_cache, context=deck_sources())
     problems = [problem for result in results for problem in result.problems]
     if args.format == "json":
-        print(_json_text([problem.to_json() for problem in problems]))
+        print(json_text([problem.to_json() for problem in problems]))
     else:
         for problem in problems:
             print(problem.format())
@@ -227,7 +222,7 @@ def _cmd_fix(args: argparse.Namespace) -> int:
     failed = False
     progress = _Progress()
     try:
-        for path in find_deck_files(_existing(args.paths)):
+        for path in find_deck_files(existing_paths(args.paths)):
             shown = visible(path)
             raw = read_deck_file(path)  # never blocks on a FIFO, refuses devices and huge files
             if not isinstance(raw, bytes):
@@ -434,24 +429,14 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _deck_sources(extra: Sequence[str]) -> list[Path]:
-    from otsquiz.core.paths import bundled_decks_dir, user_decks_dir
-
-    sources = [bundled_decks_dir()]
-    user = user_decks_dir()
-    if user.is_dir():
-        sources.append(user)
-    sources.extend(Path(path) for path in _existing(extra))
-    return sources
-
-
 def _cmd_decks(args: argparse.Namespace) -> int:
     from otsquiz.core.library import inspect_decks
+    from otsquiz.core.selection import deck_sources
     from otsquiz.core.text import visible
 
     rows: list[tuple[str, ...]] = []
     notes = []  # decks that are not loaded, below the table so that they do not widen it
-    for deck in inspect_decks(_deck_sources(args.paths)):
+    for deck in inspect_decks(deck_sources(args.paths)):
         path = visible(deck.path)
         errors = sum(1 for p in deck.problems if p.severity == "error")
         if not deck.ok and errors:
@@ -501,9 +486,7 @@ def _fit_table(table: list[tuple[str, ...]], columns: int) -> list[tuple[str, ..
     new_title = min(title, max(12, room // 2))
     new_path = min(path, max(12, room - new_title))
     new_title = min(title, max(new_title, room - new_path))
-    return [
-        (row[0], _cut_end(row[1], new_title), *row[2:5], _cut_start(row[5], new_path)) for row in table
-    ]
+    return [(row[0], _cut_end(row[1], new_title), *row[2:5], _cut_start(row[5], new_path)) for row in table]
 
 
 def _cut_end(text: str, width: int) -> str:
@@ -539,11 +522,7 @@ def _use_app(args: argparse.Namespace) -> bool:
     return True
 
 
-def _is_tty(stream: Any) -> bool:
-    try:
-        return stream is not None and bool(stream.isatty())
-    except (AttributeError, ValueError, OSError):
-        return False
+_is_tty = streams.is_tty  # a name of its own here: tests put a terminal in its place
 
 
 def _cmd_home(args: argparse.Namespace) -> int:
@@ -553,12 +532,10 @@ def _cmd_home(args: argparse.Namespace) -> int:
         code = _cmd_decks(args)
         print("\nIn a terminal, `otsquiz` opens the app; `otsquiz study --plain` works anywhere.")
         return code
-    from otsquiz.core.library import load_decks
+    from otsquiz.core.selection import library_decks
     from otsquiz.tui.app import Launch, run_app  # deferred: only the app needs Textual
 
-    results = load_decks(_deck_sources([]))
-    decks = [result.deck for result in results if result.ok and result.deck is not None]
-    problems = [problem for result in results if not result.ok for problem in result.problems]
+    decks, problems = library_decks()
     _hand_over_to_app(args)
     return run_app(Launch(_profile_name(args), decks, problems))
 
@@ -599,66 +576,43 @@ class CommandError(Exception):
 
 
 def _collection(selectors: Sequence[str]) -> list[Any]:
-    """The decks to use: all of them, or those named by id or path; decks with problems are left out."""
-    from otsquiz.core.library import find_deck_files, load_decks
+    """The decks ``selectors`` name (all of them if none), each broken deck met on the way noted on stderr."""
+    from otsquiz.core.selection import choose_decks
 
-    paths = [selector for selector in selectors if os.path.exists(selector)]
-    ids = [selector for selector in selectors if selector not in paths]
-    # Something that reads as a path (a folder in it, or the deck suffix) was meant as one: a typo is
-    # "no such file", not "no deck with id ./decks/x.toml".
-    mistyped = [path for path in ids if "/" in path or os.sep in path or path.endswith(".toml")]
-    if mistyped:
-        raise UsageError(f"no such file or folder: {', '.join(mistyped)}")
-    files = list(find_deck_files(_deck_sources(paths)))
-    # A file named here that is also among the user's decks is loaded once (as named),
-    # not twice, which would make it a duplicate of itself.
-    named = {file.resolve(): file for file in files}
-    results = load_decks([file for file in files if named[file.resolve()] is file])
-    broken = [result for result in results if not result.ok]
-    for result in broken:
-        errors = [p for p in result.problems if p.severity == "error"]
-        _error(f"skipping {result.path} ({len(errors)} problem(s); see `otsquiz validate {result.path}`)")
-    decks = [result.deck for result in results if result.ok and result.deck is not None]
-    if ids:
-        known = {deck.info.id for deck in decks}
-        unknown = [deck_id for deck_id in ids if deck_id not in known]
-        if unknown:
-            raise UsageError(f"no deck with id {', '.join(unknown)} (see `otsquiz decks`)")
-    if ids or paths:
-        # Ids and paths may be mixed; a folder holds the decks inside it, not those of
-        # a folder whose name merely starts the same ("turkic" is not "turkic-extra").
-        given = [Path(path).resolve() for path in paths]
-        decks = [
-            r.deck
-            for r in results
-            if r.ok
-            and r.deck is not None
-            and (r.deck.info.id in ids or any(Path(r.path).resolve().is_relative_to(g) for g in given))
-        ]
-    if not decks:
-        raise UsageError("no decks to study")
-    return decks
+    try:
+        chosen = choose_decks(selectors)
+    except SelectionError as error:
+        _note_skipped(error.skipped)
+        raise
+    _note_skipped(chosen.skipped)
+    return chosen.decks
 
 
-def _run_session(args: argparse.Namespace, mode: str) -> int:
+def _note_skipped(skipped: Sequence[Skipped]) -> None:
+    for deck in skipped:
+        _error(f"skipping {deck.path} ({deck.errors} problem(s); see `otsquiz validate {deck.path}`)")
+
+
+def _run_session(args: argparse.Namespace, mode: Mode) -> int:
+    from otsquiz.core.selection import SessionRequest
     from otsquiz.core.session import Session
     from otsquiz.core.store import StoreError
 
     decks = _collection(args.decks)
+    request = SessionRequest.build(
+        mode,
+        [deck.info.id for deck in decks],
+        count=args.count,
+        types=getattr(args, "types", None),
+        seed=getattr(args, "seed", None),
+        feedback=not getattr(args, "no_feedback", False),
+        timer=getattr(args, "timer", None),
+    )
     if _use_app(args):
-        from otsquiz.tui.app import Launch, SessionRequest, run_app  # deferred: only the app needs Textual
+        from otsquiz.tui.app import Launch, run_app  # deferred: only the app needs Textual
 
-        request = SessionRequest(
-            mode,
-            [deck.info.id for deck in decks],
-            count=args.count,
-            types=getattr(args, "types", None),
-            seed=getattr(args, "seed", None),
-            feedback=not getattr(args, "no_feedback", False),
-            timer=getattr(args, "timer", None),
-        )
         if mode == "drill":  # the same seed gives the same questions only from the same decks
-            seed = f", seed {args.seed}" if args.seed is not None else ""
+            seed = f", seed {request.seed}" if request.seed is not None else ""
             _error(f"drill from {', '.join(sorted(request.deck_ids))}{seed}")
         _hand_over_to_app(args)
         return run_app(Launch(_profile_name(args), decks, start=request))
@@ -672,11 +626,11 @@ def _run_session(args: argparse.Namespace, mode: str) -> int:
             store,
             profile,
             decks,
-            mode=mode,  # type: ignore[arg-type]
-            count=args.count,
-            types=getattr(args, "types", None),
-            seed=getattr(args, "seed", None),
-            feedback=not getattr(args, "no_feedback", False),
+            mode=request.mode,
+            count=request.count,
+            types=request.types,
+            seed=request.seed,
+            feedback=request.feedback,
         )
         startup.done()
         try:
@@ -701,76 +655,15 @@ def _cmd_drill(args: argparse.Namespace) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from otsquiz.core.library import load_decks
+    from otsquiz.core.report import format_stats, json_text, stats_report
+    from otsquiz.core.selection import library_decks
 
-    decks = [r.deck for r in load_decks(_deck_sources([])) if r.ok and r.deck is not None]
+    decks, _ = library_decks()
     name = _profile_name(args)
     with _open_store() as store:
         # Reading must not create: a typo in --profile is an error, not a new empty profile.
         # The default profile is the one exception, so that a fresh install shows zeros.
         profile = store.profile(name, create=name == "default")
-        report = store.stats(profile.id, {deck.info.id: deck.keys for deck in decks})
-    _name_counts(report, {deck.info.id: len(deck.cards) for deck in decks})
-    if args.json:
-        print(_json_text(report))
-        return EXIT_OK
-    print(format_stats(report))
+        report = stats_report(store, profile.id, decks)
+    print(json_text(report) if args.json else format_stats(report))
     return EXIT_OK
-
-
-def _name_counts(report: dict[str, Any], cards: dict[str, int]) -> None:
-    """Each deck's ``cards`` (entries in its file) and ``questions`` (what is asked), as `decks` names them.
-
-    The store counts questions (a cloze gap or a reverse is one each) and calls them cards.
-    """
-    for entry in report["decks"]:
-        if "questions" not in entry:
-            entry["questions"] = entry.get("cards", 0)
-        entry["cards"] = cards.get(entry["id"], entry["questions"])
-
-
-def _json_text(value: object) -> str:
-    """JSON with every control character escaped, C1 and bidi ones too, so a terminal shows it as it is."""
-    from otsquiz.core.text import UNSAFE
-
-    text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
-    # json.dumps escapes C0 controls in strings itself; the line breaks left are the indentation's.
-    return UNSAFE.sub(lambda m: m.group() if m.group() == "\n" else f"\\u{ord(m.group()):04x}", text)
-
-
-def format_stats(report: dict[str, Any]) -> str:
-    from otsquiz.core.text import visible
-
-    lines = [f"Profile: {visible(report['profile'])}    reviews: {report['reviews_total']}"]
-    if report.get("drill_answers"):
-        lines[0] += f"    drill answers: {report['drill_answers']}"
-    streak = report.get("streak") or {}
-    if streak:
-        lines.append(f"Study streak: {streak.get('current', 0)} day(s), longest {streak.get('longest', 0)}")
-    retention = (report.get("retention") or {}).get("rate")
-    if retention is not None:
-        lines.append(f"True retention (30 days): {retention:.0%}")
-    lines.append("")
-    # REVIEWED, DUE and MASTERED count questions, as the schedule does.
-    header = ("DECK", "CARDS", "QUESTIONS", "REVIEWED", "DUE", "MASTERED")
-    rows = [
-        (
-            visible(d["id"]),
-            str(d["cards"]),
-            str(d.get("questions", d["cards"])),
-            str(d["reviewed"]),
-            str(d["due"]),
-            f"{d.get('mastery', 0):.0%}",
-        )
-        for d in report["decks"]
-    ]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
-    leeches = report.get("leeches") or []
-    if leeches:
-        lines.append("")
-        lines.append(f"Leeches ({len(leeches)}): questions forgotten 8 times or more")
-        for leech in leeches:
-            lines.append(f"  {visible(leech['deck'])}/{visible(leech['card'])}")
-    return "\n".join(lines)

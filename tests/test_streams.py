@@ -1,4 +1,4 @@
-"""Closed and broken standard streams, and which front end starts: the real command, as a process."""
+"""Closed and broken standard streams, and which front end starts: the real command, as a process (and the Guard in process)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from otsquiz import cli
+from otsquiz import cli, streams
+from otsquiz.cli import main
 from tests.conftest import DATA, REPO, require_program
 
 OTSQUIZ = [sys.executable, "-m", "otsquiz"]
@@ -60,9 +61,14 @@ def into_a_closed_pipe(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("command", ["schema", "decks", "stats", "validate decks", "new x/y.toml"])
 def test_a_closed_stdout_is_a_message_and_exit_2(command: str, tmp_path: Path) -> None:
-    result = shell(f"cd '{tmp_path}' && $OTSQUIZ {command} >&-".replace("validate decks", f"validate '{REPO}/decks'"))
+    result = shell(
+        f"cd '{tmp_path}' && $OTSQUIZ {command} >&-".replace("validate decks", f"validate '{REPO}/decks'")
+    )
     assert result.returncode == 2, result.stderr
-    assert result.stderr == "otsquiz: standard output is closed; nothing was done (redirect it to a file or /dev/null)\n"
+    assert (
+        result.stderr
+        == "otsquiz: standard output is closed; nothing was done (redirect it to a file or /dev/null)\n"
+    )
     assert not (tmp_path / "x").exists()
 
 
@@ -108,7 +114,7 @@ def test_a_reader_that_left_keeps_the_exit_code(args: list[str], code: int) -> N
 
 def test_head_of_stats_json_as_in_the_issue() -> None:
     require_program("head")
-    result = shell("$OTSQUIZ stats --json | head -c1; echo \" $?\"")
+    result = shell('$OTSQUIZ stats --json | head -c1; echo " $?"')
     assert result.stdout == "{ 0\n" and result.stderr == ""
 
 
@@ -194,9 +200,19 @@ def watchdog(process: subprocess.Popen[Any]) -> Iterator[None]:
 @pytest.mark.parametrize("args", [[], ["study"]])
 def test_under_textual_serve_the_app_starts_on_the_pipes(args: list[str]) -> None:
     """textual-serve runs the command with pipes and TEXTUAL_DRIVER set: the app, not a deck list."""
-    env = {**os.environ, "TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver", "COLUMNS": "80", "ROWS": "24"}
+    env = {
+        **os.environ,
+        "TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver",
+        "COLUMNS": "80",
+        "ROWS": "24",
+    }
     process = subprocess.Popen(
-        [*OTSQUIZ, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, env=env
+        [*OTSQUIZ, *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+        env=env,
     )
     assert process.stdin is not None and process.stdout is not None
     with watchdog(process):
@@ -248,3 +264,36 @@ def test_term_dumb_falls_back_to_the_plain_mode_with_a_note(tmp_path: Path) -> N
     assert b"\x1b[" not in received  # no screen drawn
     assert errors == b"otsquiz: TERM=dumb cannot show the full-screen app: using the plain mode (--plain)\n"
     assert process.returncode == 0
+
+
+# ---------------------------------------------------------------- the Guard, in process
+
+
+@pytest.mark.parametrize("argv", [["decks"], ["schema"], ["validate", "no-such-file.toml"]])
+def test_every_command_gives_back_the_streams_and_signal_handlers(
+    argv: list[str], otsquiz_home: Path
+) -> None:
+    import signal
+
+    before = (sys.stdin, sys.stdout, sys.stderr)
+    handlers = {signum: signal.getsignal(signum) for signum in streams.SIGNALS}
+    main(argv)
+    assert (sys.stdin, sys.stdout, sys.stderr) == before
+    assert {signum: signal.getsignal(signum) for signum in streams.SIGNALS} == handlers
+
+
+def test_a_write_error_is_an_output_error_and_a_closed_pipe_is_not() -> None:
+    import errno
+
+    class Failing(io.StringIO):
+        def __init__(self, error: OSError) -> None:
+            super().__init__()
+            self.error = error
+
+        def write(self, text: str) -> int:
+            raise self.error
+
+    with pytest.raises(streams.OutputError, match="No space left on device"):
+        streams._Output(Failing(OSError(errno.ENOSPC, "No space left on device"))).write("x")  # type: ignore[arg-type]
+    output = streams._Output(Failing(BrokenPipeError(errno.EPIPE, "Broken pipe")))  # type: ignore[arg-type]
+    assert output.write("x") == 1 and output.reader_left
