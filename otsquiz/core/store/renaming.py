@@ -13,6 +13,8 @@ from otsquiz.core.store.connection import StoreBase
 
 
 class Renaming(StoreBase):
+    """Finding and moving the history of notes by key, every profile's at once."""
+
     # A note's key and its cards' keys ("key", "key:1", "key:reverse"); no LIKE: ids may hold "_" or "%".
     _NOTE_KEYS = "(card_key = ?1 OR substr(card_key, 1, length(?1) + 1) = ?1 || ':')"
 

@@ -22,6 +22,8 @@ def put_totals(conn: sqlite3.Connection, session_id: int, totals: SessionTotals)
 
 
 class Sessions(StoreBase):
+    """A session's row: its mode, decks and settings, and the totals its summary shows."""
+
     def start_session(
         self,
         profile_id: int,
