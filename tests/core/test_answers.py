@@ -8,8 +8,6 @@ raising, idempotent normalization, case never mattering).
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 from typing import NamedTuple
 
 import pytest
@@ -372,7 +370,6 @@ def test_check_number(given: str, expected: float, tolerance: float, outcome: st
         assert verdict == Verdict(True, outcome == EXACT, str(expected))
 
 
-
 @pytest.mark.parametrize(
     ("text", "unit", "expected"),
     [
@@ -419,6 +416,7 @@ def test_check_number_takes_the_unit() -> None:
     assert not check_number("1850 mi", 1850, 0, "km").correct
     assert not check_number("1850 km", 1850).correct  # a card without a unit knows of none
 
+
 # AnswerIndex
 
 
@@ -462,11 +460,6 @@ def test_huge_input_is_judged_without_typo_tolerance() -> None:
     assert not check("a" * (MAX_GIVEN_CHARS + 1), "a" * 50).correct
     assert not check("x" * 3_999 + "y", "x" * 4_000).correct  # too long for typo tolerance
     assert check("x" * 4_000, " " + "X" * 4_000).exact
-
-
-def test_core_does_not_import_textual() -> None:
-    code = "import sys, otsquiz.core.answers; sys.exit('textual' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
 # Properties
