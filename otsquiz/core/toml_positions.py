@@ -172,7 +172,7 @@ class _Scanner:
         char = self.peek()
         if char == '"':
             end = self.string_end(self.pos)
-            key = tomllib.loads("k = " + text[self.pos : end])["k"]  # decode the escapes
+            key: str = tomllib.loads("k = " + text[self.pos : end])["k"]  # decode the escapes
             self.pos = end
             return key
         if char == "'":
