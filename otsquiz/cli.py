@@ -16,11 +16,15 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from otsquiz import __version__, startup, streams
 from otsquiz.core.cards import CARD_TYPES
 from otsquiz.core.selection import DRILL_COUNT, Mode, SelectionError, Skipped, existing_paths
+
+if TYPE_CHECKING:
+    from otsquiz.core.cards import Deck
+    from otsquiz.core.store import Store
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -330,10 +334,10 @@ class _Progress:
     """The progress database, opened the first time it is needed; never created by ``fix``."""
 
     def __init__(self) -> None:
-        self._store: Any = None
+        self._store: Store | None = None
         self._missing = False
 
-    def store(self) -> Any:
+    def store(self) -> Store | None:
         """The open store, or None when there is no progress database (nothing to keep)."""
         from otsquiz.core.paths import database_path
         from otsquiz.core.store import Store
@@ -556,7 +560,7 @@ def _profile_name(args: argparse.Namespace) -> str:
 
 
 @contextmanager
-def _open_store() -> Iterator[Any]:
+def _open_store() -> Iterator[Store]:
     """The progress store, closed at the end.
 
     A database error while it is open (damaged, newer, busy, a bad profile
@@ -575,7 +579,7 @@ class CommandError(Exception):
     """A failure the user can act on (exit code 1), e.g. a damaged progress database."""
 
 
-def _collection(selectors: Sequence[str]) -> list[Any]:
+def _collection(selectors: Sequence[str]) -> list[Deck]:
     """The decks ``selectors`` name (all of them if none), each broken deck met on the way noted on stderr."""
     from otsquiz.core.selection import choose_decks
 
