@@ -76,6 +76,20 @@ def test_bundled_decks_validate_without_textual() -> None:
     assert "no problems" in result.stdout
 
 
+def test_the_command_imports_light_until_a_command_needs_more() -> None:
+    """``otsquiz --help`` pays for argparse and the card types, not for decks, Pydantic, TOML or Textual."""
+    code = (
+        "import sys\n"
+        "import otsquiz.cli\n"
+        "heavy = ('otsquiz.core.library', 'pydantic', 'tomli', 'tomllib', 'rapidfuzz', 'textual', 'rich')\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    assert (result.returncode, result.stdout) == (0, "[]\n"), result.stderr
+
+
 def test_fix_writes_missing_ids_and_touches_nothing_else(tmp_path: Path) -> None:
     original = (
         "\ufeff# my deck, with comments   \r\n"
@@ -173,7 +187,11 @@ def test_the_installed_command_finds_the_bundled_decks_from_anywhere(tmp_path: P
     listed = {line.split()[0] for line in result.stdout.splitlines()[1:] if line.strip()}
     assert {"ots-founding", "ots-members", "ots-summits", "ots-alphabet"} <= listed
     module = subprocess.run(
-        [sys.executable, "-m", "otsquiz", "--version"], capture_output=True, text=True, cwd=tmp_path, check=False
+        [sys.executable, "-m", "otsquiz", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
     )
     assert module.returncode == 0 and module.stdout.startswith("otsquiz ")
 
