@@ -129,7 +129,7 @@ class PlainRunner:
         reason = getattr(session, "empty_reason", None)
         if reason:
             return f"{reason[0].upper()}{reason[1:]}."
-        types = getattr(session, "_types", None)
+        types = session.types
         kinds = f"{' or '.join(sorted(types))} cards" if types else "questions"
         return f"No {kinds} in the chosen decks ({', '.join(sorted(session.decks))})."
 
@@ -147,10 +147,8 @@ class PlainRunner:
                 if session.current is not question:
                     return  # an undo put another question up
                 continue
-            if question.kind == "self":
-                self.say(
-                    f"Answer: {session.expected(question)}"
-                )
+            if question.form == "self":
+                self.say(f"Answer: {session.expected(question)}")
                 grade = self._rate(question)
                 if grade is not None:
                     self.show(session.rate(grade))
@@ -209,7 +207,7 @@ class PlainRunner:
             elif word in (":idk", ":i"):
                 outcome = session.give_up()
                 self.say("Not known: it counts as a miss.")
-                if outcome.question.kind == "self":
+                if outcome.question.form == "self":
                     self.say(f"Answer: {outcome.expected}")
                 self.show(outcome)
             elif word in (":undo", ":u"):
@@ -286,7 +284,7 @@ def _is_tty(stream: TextIO) -> bool:
 
 
 def _verdict_line(outcome: Outcome) -> str:
-    if outcome.question.kind == "self":
+    if outcome.question.form == "self":
         return f"Rated {outcome.grade.name.capitalize()}."
     if not outcome.correct:
         return f"Wrong. The answer: {outcome.expected}"
@@ -331,58 +329,82 @@ def _numbers(line: str, count: int) -> list[int] | None:
 
 def _reader_for(question: Question, say: Callable[[str], None]) -> _Reader:
     """Print the options of ``question`` and say how a line answers it."""
-    count = len(question.options)
-    if question.kind == "self":
-        return _Reader("Press Enter to show the answer> ", "", lambda line: line)
-    if question.kind == "number":
-        from otsquiz.core.answers import parse_number
+    return _READERS[question.type](question, say)
 
-        unit = f" ({question.unit})" if question.unit else ""
-        return _Reader(
-            f"Your answer{unit}> ",
-            "Please type a number, in digits (like 2009 or 1.5).",
-            lambda line: line if parse_number(line, question.unit) is not None else None,
-        )
-    if question.kind == "text":
-        return _Reader("Your answer> ", "Please type an answer.", lambda line: line if line.strip() else None)
-    if question.kind == "truefalse":
-        values = {"t": True, "true": True, "f": False, "false": False}
-        return _Reader(
-            "True or false (t/f)> ", "Please answer t or f.", lambda line: values.get(line.strip().lower())
-        )
+
+def _flip(question: Question, say: Callable[[str], None]) -> _Reader:
+    return _Reader("Press Enter to show the answer> ", "", lambda line: line)
+
+
+def _number(question: Question, say: Callable[[str], None]) -> _Reader:
+    from otsquiz.core.answers import parse_number
+
+    unit = f" ({question.unit})" if question.unit else ""
+    return _Reader(
+        f"Your answer{unit}> ",
+        "Please type a number, in digits (like 2009 or 1.5).",
+        lambda line: line if parse_number(line, question.unit) is not None else None,
+    )
+
+
+def _text(question: Question, say: Callable[[str], None]) -> _Reader:
+    return _Reader("Your answer> ", "Please type an answer.", lambda line: line if line.strip() else None)
+
+
+def _true_or_false(question: Question, say: Callable[[str], None]) -> _Reader:
+    values = {"t": True, "true": True, "f": False, "false": False}
+    return _Reader(
+        "True or false (t/f)> ", "Please answer t or f.", lambda line: values.get(line.strip().lower())
+    )
+
+
+def _options(question: Question, say: Callable[[str], None]) -> int:
+    """Print the numbered options; their count."""
     for number, option in enumerate(question.options, start=1):
         say(f"  {number}. {option}")
-    if question.kind == "choice":
+    return len(question.options)
 
-        def choose(line: str) -> int | None:
-            numbers = _numbers(line, count)
-            return numbers[0] if numbers and len(numbers) == 1 else None
 
-        return _Reader(
-            f"Your choice (1-{count})> ", f"Please answer with one number from 1 to {count}.", choose
-        )
-    if question.kind == "multi":
+def _choose_one(question: Question, say: Callable[[str], None]) -> _Reader:
+    count = _options(question, say)
 
-        def select(line: str) -> set[int] | None:
-            numbers = _numbers(line, count)
-            return set(numbers) if numbers is not None and len(set(numbers)) == len(numbers) else None
+    def choose(line: str) -> int | None:
+        numbers = _numbers(line, count)
+        return numbers[0] if numbers and len(numbers) == 1 else None
 
-        return _Reader(
-            "All that apply, e.g. 1 3> ",
-            f"Please give the numbers (1-{count}) of every right option, once each.",
-            select,
-        )
-    if question.kind == "order":
+    return _Reader(f"Your choice (1-{count})> ", f"Please answer with one number from 1 to {count}.", choose)
 
-        def arrange(line: str) -> list[int] | None:
-            numbers = _numbers(line, count)
-            return numbers if numbers is not None and sorted(numbers) == list(range(count)) else None
 
-        return _Reader(
-            f"Their order, first to last, e.g. {' '.join(str(n) for n in range(count, 0, -1))}> ",
-            f"Please give each number from 1 to {count} once, in the right order.",
-            arrange,
-        )
+def _choose_all(question: Question, say: Callable[[str], None]) -> _Reader:
+    count = _options(question, say)
+
+    def select(line: str) -> set[int] | None:
+        numbers = _numbers(line, count)
+        return set(numbers) if numbers is not None and len(set(numbers)) == len(numbers) else None
+
+    return _Reader(
+        "All that apply, e.g. 1 3> ",
+        f"Please give the numbers (1-{count}) of every right option, once each.",
+        select,
+    )
+
+
+def _arrange(question: Question, say: Callable[[str], None]) -> _Reader:
+    count = _options(question, say)
+
+    def arrange(line: str) -> list[int] | None:
+        numbers = _numbers(line, count)
+        return numbers if numbers is not None and sorted(numbers) == list(range(count)) else None
+
+    return _Reader(
+        f"Their order, first to last, e.g. {' '.join(str(n) for n in range(count, 0, -1))}> ",
+        f"Please give each number from 1 to {count} once, in the right order.",
+        arrange,
+    )
+
+
+def _pair(question: Question, say: Callable[[str], None]) -> _Reader:
+    count = _options(question, say)
     say("Match each of:")
     for letter, left in zip(LETTERS, question.lefts, strict=False):
         say(f"  {letter}. {left}")
@@ -398,3 +420,17 @@ def _reader_for(question: Question, say: Callable[[str], None]) -> _Reader:
         f"Please give {lefts} numbers (1-{count}): the right item for {letters}, in that order.",
         pair,
     )
+
+
+# How a line answers a card of each kind, by the kind's name (see otsquiz.core.kinds).
+_READERS: dict[str, Callable[[Question, Callable[[str], None]], _Reader]] = {
+    "basic": _flip,
+    "typed": _text,
+    "choice": _choose_one,
+    "multi": _choose_all,
+    "truefalse": _true_or_false,
+    "number": _number,
+    "cloze": _text,
+    "order": _arrange,
+    "match": _pair,
+}

@@ -18,6 +18,7 @@ import unicodedata
 from contextlib import suppress
 from dataclasses import dataclass
 
+from otsquiz.core.kinds import KINDS
 from otsquiz.core.loader import toml
 from otsquiz.core.toml_positions import locate
 
@@ -101,7 +102,7 @@ def _unique(slug: str, taken: set[str]) -> str:
     return f"{slug}-{number}"
 
 
-STARTER_DECK = """\
+STARTER_HEADER = """\
 #:schema {schema}
 # A starter deck for otsquiz. It shows every card type; replace the cards
 # with your own. Check it as you go with:  otsquiz validate {filename}
@@ -125,96 +126,16 @@ sources = [
 # Every card has a stable `id` (progress is kept under it: keep it when you
 # edit the card), a `type`, an `explanation` that teaches a little more than
 # the answer, and a `source`. `hint` and `tags` are optional.
-
-[[cards]]                           # basic: flip, then rate yourself Again/Hard/Good/Easy
-id = "ots-headquarters"
-type = "basic"
-prompt = "In which city is the Secretariat of the Organization of Turkic States?"
-answer = "Istanbul"
-reverse = false                     # true also asks the answer, expecting the prompt
-explanation = "The Secretariat was set up in Istanbul in 2010, when the Turkic Council began to work."
-source = "ots-site"
-
-[[cards]]                           # typed: type the answer; small typos and diacritics are forgiven
-id = "founding-agreement-place"
-type = "typed"
-prompt = "The 2009 agreement that founded the Turkic Council is named after which city?"
-answer = "Nakhchivan"
-accept = ["Naxçıvan", "Nakhichevan"]  # other spellings that count as right
-strict = false                      # true: exact spelling only
-hint = "An exclave of Azerbaijan."
-explanation = "The Nakhchivan Agreement was signed there on 3 October 2009."
-source = "ots-site"
-
-[[cards]]                           # choice: pick one of the shuffled options
-id = "uzbekistan-joined"
-type = "choice"
-prompt = "Which state joined the Turkic Council as a full member in 2019?"
-answer = "Uzbekistan"
-distractors = ["Turkmenistan", "Hungary", "Tajikistan"]   # 1 to 7 wrong options, never the answer
-explanation = "Uzbekistan joined at the Baku summit in October 2019."
-source = "ots-site"
-
-[[cards]]                           # multi: select all that apply
-id = "founding-members"
-type = "multi"
-prompt = "Which states signed the Nakhchivan Agreement in 2009?"
-answers = ["Azerbaijan", "Kazakhstan", "Kyrgyzstan", "Türkiye"]
-distractors = ["Uzbekistan", "Turkmenistan"]
-explanation = "Uzbekistan joined later, in 2019; Turkmenistan is an observer."
-source = "ots-site"
-
-[[cards]]                           # truefalse: is the statement true?
-id = "hungary-observer"
-type = "truefalse"
-statement = "Hungary is a full member of the Organization of Turkic States."
-answer = false
-explanation = "Hungary is an observer state."
-source = "ots-site"
-
-[[cards]]                           # number: type a number; `tolerance` allows a margin
-id = "renaming-year"
-type = "number"
-prompt = "In which year did the Turkic Council become the Organization of Turkic States?"
-answer = 2021
-tolerance = 0
-unit = ""
-explanation = "The new name was adopted at the Istanbul summit in November 2021."
-source = "ots-site"
-
-[[cards]]                           # cloze: each {{{{gap}}}} becomes its own question (id:1, id:2, ...)
-id = "founding-cloze"
-type = "cloze"
-text = "The Turkic Council was founded by the {{{{Nakhchivan::a city}}}} Agreement in {{{{2009}}}}."
-accept = {{ "Nakhchivan" = ["Naxçıvan"] }}   # per gap: other right answers
-explanation = "It was renamed the Organization of Turkic States in 2021."
-source = "ots-site"
-
-[[cards]]                           # order: list the items in the right order; they are shuffled
-id = "name-chronology"
-type = "order"
-prompt = "Put these events in order, earliest first."
-items = ["Nakhchivan Agreement signed", "Uzbekistan joins", "Renamed Organization of Turkic States"]
-explanation = "2009, 2019, 2021."
-source = "ots-site"
-
-[[cards]]                           # match: pair each left item with its right item
-id = "member-capitals"
-type = "match"
-prompt = "Match each member state to its capital."
-pairs = [
-  ["Azerbaijan", "Baku"],
-  ["Kazakhstan", "Astana"],
-  ["Kyrgyzstan", "Bishkek"],
-]
-explanation = "Türkiye's capital is Ankara and Uzbekistan's is Tashkent."
-source = "ots-site"
 """
 
 
 def starter_deck(deck_id: str, title: str, filename: str, schema: str) -> str:
-    """The starter deck; ``schema`` is where editors find the JSON Schema (a path or URL)."""
-    return STARTER_DECK.format(deck_id=deck_id, title=title, filename=filename, schema=schema)
+    """The starter deck; ``schema`` is where editors find the JSON Schema (a path or URL).
+
+    Its cards are the kinds' own examples, one of each kind in the documented order.
+    """
+    header = STARTER_HEADER.format(deck_id=deck_id, title=title, filename=filename, schema=schema)
+    return "\n".join([header, *(kind.starter for kind in KINDS.values())])
 
 
 # ---------------------------------------------------------------- writing files

@@ -12,63 +12,41 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
-import re
 import sys
 from array import array
 from collections.abc import Iterable
 from datetime import date
 from typing import Any, NamedTuple
 
-# The nine card types of the deck format, in the order the documentation gives them.
-CARD_TYPES = ("basic", "typed", "choice", "multi", "truefalse", "number", "cloze", "order", "match")
+from otsquiz.core.kinds import CARD_TYPES, KINDS
+from otsquiz.core.kinds.base import REVERSE, WHOLE
+from otsquiz.core.kinds.basic import Basic
+from otsquiz.core.kinds.choice import Choice
+from otsquiz.core.kinds.cloze import Cloze, Gap, brace_problem, parse_gaps
+from otsquiz.core.kinds.match import Match
+from otsquiz.core.kinds.multi import Multi
+from otsquiz.core.kinds.number import Number
+from otsquiz.core.kinds.order import Order
+from otsquiz.core.kinds.truefalse import TrueFalse
+from otsquiz.core.kinds.typed import Typed
 
-_GAP = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
-
+__all__ = [
+    "CARD_TYPES",
+    "REVERSE",
+    "WHOLE",
+    "Card",
+    "Deck",
+    "DeckInfo",
+    "Gap",
+    "Source",
+    "StudyCard",
+    "brace_problem",
+    "content_id",
+    "parse_gaps",
+]
 
 # The records here are NamedTuples rather than dataclasses: a NamedTuple class is
 # built several times faster, and these classes are built on every start.
-
-
-class Gap(NamedTuple):
-    """One ``{{answer}}`` or ``{{answer::hint}}`` of a cloze text."""
-
-    index: int  # 1-based, as in the sub-card id
-    answer: str
-    hint: str
-    start: int
-    end: int
-
-
-def parse_gaps(text: str) -> list[Gap]:
-    gaps = []
-    for index, match in enumerate(_GAP.finditer(text), start=1):
-        answer, _, hint = match.group(1).partition("::")
-        gaps.append(Gap(index, answer.strip(), hint.strip(), match.start(), match.end()))
-    return gaps
-
-
-_BRACES = re.compile(r"\{\{|\}\}")
-
-
-def brace_problem(text: str) -> tuple[int, str] | None:
-    """Where and how the ``{{``/``}}`` of a cloze text do not pair up, if they do not:
-    a gap never holds a brace, so ``{{x} B {{y}}`` is a mistake, not the gap "x} B {{y"."""
-    opened: int | None = None
-    for match in _BRACES.finditer(text):
-        if match.group() == "{{":
-            if opened is not None:
-                return opened, "this '{{' has no closing '}}' before the next '{{' (gaps cannot nest)"
-            opened = match.start()
-            continue
-        if opened is None:
-            return match.start(), "this '}}' closes no gap: there is no '{{' before it"
-        inside = text[opened + 2 : match.start()]
-        if "{" in inside or "}" in inside:
-            return opened, "a gap cannot hold '{' or '}': check the braces of this gap"
-        opened = None
-    if opened is not None:
-        return opened, "this '{{' has no closing '}}'"
-    return None
 
 
 class Source(NamedTuple):
@@ -89,67 +67,41 @@ class DeckInfo(NamedTuple):
     sources: tuple[Source, ...] = ()
 
 
-class Card(NamedTuple):
-    """A card of any type; the fields its type does not use keep their defaults."""
+# A compiled card: the record of its kind (``otsquiz.core.kinds``).
+Card = Basic | Typed | Choice | Multi | TrueFalse | Number | Cloze | Order | Match
+_RECORDS = {name: kind.record for name, kind in KINDS.items()}
 
-    type: str
-    id: str | None = None
-    explanation: str = ""
-    hint: str = ""
-    source: str = ""
-    tags: tuple[str, ...] = ()
-    prompt: str = ""
-    answer: Any = None  # text; bool for truefalse; int or float for number
-    answers: tuple[str, ...] = ()
-    distractors: tuple[str, ...] = ()
-    accept: Any = ()  # typed: a tuple of texts; cloze: a dict from gap answer to texts
-    strict: bool = False
-    reverse: bool = False
-    statement: str = ""
-    tolerance: int | float = 0
-    unit: str = ""
-    text: str = ""
-    items: tuple[str, ...] = ()
-    pairs: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def question(self) -> str:
-        """The text that asks: prompt, statement or cloze text."""
-        return self.prompt or self.statement or self.text
-
-    @property
-    def gaps(self) -> list[Gap]:
-        return parse_gaps(self.text) if self.type == "cloze" else []
-
-    def answer_texts(self) -> list[str]:
-        """Every answer, choice and distractor this card holds, for the typo guard."""
-        if self.type in ("basic", "typed", "choice"):
-            return [self.answer, *self.accept, *self.distractors]
-        if self.type == "multi":
-            return [*self.answers, *self.distractors]
-        if self.type == "cloze":
-            texts = [gap.answer for gap in self.gaps]
-            for alternatives in self.accept.values():
-                texts.extend(alternatives)
-            return texts
-        if self.type == "match":
-            return [text for pair in self.pairs for text in pair]
-        return []
-
-
-_CARD_FIELDS = Card._fields
+# The fields of the one record every card had before each kind had its own, with their
+# defaults. A card without an id is known by a hash of all of them, so they stay in the
+# hash as they were: a card's key, and with it the learner's progress, never changes.
+_HASHED_FIELDS: dict[str, Any] = {
+    "type": "",
+    "explanation": "",
+    "hint": "",
+    "source": "",
+    "tags": (),
+    "prompt": "",
+    "answer": None,
+    "answers": (),
+    "distractors": (),
+    "accept": (),
+    "strict": False,
+    "reverse": False,
+    "statement": "",
+    "tolerance": 0,
+    "unit": "",
+    "text": "",
+    "items": (),
+    "pairs": (),
+}
 
 
 def content_id(card: Card) -> str:
     """The identity of a card without an id: a hash of its content (editing it loses history)."""
-    content = {name: getattr(card, name) for name in _CARD_FIELDS if name != "id"}
+    content = {**_HASHED_FIELDS, **card._asdict()}
+    del content["id"]
     payload = json.dumps(content, sort_keys=True, default=str)
     return "h-" + hashlib.sha256(payload.encode()).hexdigest()[:16]
-
-
-# A study card's part of its card: the card itself, its reverse, or cloze gap n (1-based).
-WHOLE = 0
-REVERSE = 65_535
 
 
 class StudyCard:
@@ -198,9 +150,10 @@ class StudyCard:
 
     @property
     def gap(self) -> Gap | None:
-        if self._part in (WHOLE, REVERSE) or self.type != "cloze":
+        if self._part in (WHOLE, REVERSE):
             return None
-        return self.card.gaps[self._part - 1]
+        card = self.card
+        return card.gaps[self._part - 1] if isinstance(card, Cloze) else None
 
     @property
     def reverse(self) -> bool:
@@ -233,7 +186,9 @@ def _encode(card: Card) -> bytes:
 
 
 def _decode(blob: bytes) -> Card:
-    return Card(*marshal.loads(blob))
+    values = marshal.loads(blob)
+    record: Card = _RECORDS[values[0]](*values)  # a record's first field is its type
+    return record
 
 
 class Deck:
@@ -262,11 +217,11 @@ class Deck:
         self,
         deck: DeckInfo,
         data: bytes,
-        offsets: array,
+        offsets: array[int],
         keys: tuple[str, ...],
         notes: tuple[str, ...],
-        positions: array,
-        parts: array,
+        positions: array[int],
+        parts: array[int],
         types: tuple[str, ...],
     ) -> None:
         self.info = deck
@@ -291,22 +246,11 @@ class Deck:
             offsets.append(offsets[-1] + len(blob))
             types.append(sys.intern(card.type))
             note = card.id or content_id(card)
-            if card.type == "cloze":
-                for gap in card.gaps:
-                    keys.append(f"{note}:{gap.index}")
-                    notes.append(note)
-                    positions.append(position)
-                    parts.append(min(gap.index, REVERSE - 1))
-                continue
-            keys.append(note)
-            notes.append(note)
-            positions.append(position)
-            parts.append(WHOLE)
-            if card.reverse:
-                keys.append(f"{note}:reverse")
+            for suffix, part in KINDS[card.type].parts(card):
+                keys.append(note + suffix if suffix else note)
                 notes.append(note)
                 positions.append(position)
-                parts.append(REVERSE)
+                parts.append(part)
         return cls(deck, b"".join(blobs), offsets, tuple(keys), tuple(notes), positions, parts, tuple(types))
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -359,9 +303,8 @@ class Deck:
             if not isinstance(source, tuple):
                 raise ValueError("not a source")
             _expect(source, (str, str, (str, type(None)), (str, type(None))))
-        deck_info = DeckInfo(
-            *fields,
-            tuple(Source(i, t, u, date.fromisoformat(p) if p else None) for i, t, u, p in sources),
+        deck_info = DeckInfo._make(
+            [*fields, tuple(Source(i, t, u, date.fromisoformat(p) if p else None) for i, t, u, p in sources)]
         )
         if not isinstance(data, bytes):
             raise ValueError("not card data")

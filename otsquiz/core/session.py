@@ -15,31 +15,42 @@ records them, but never changes the schedule.
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from itertools import repeat
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
-from otsquiz.core.cards import Card, Deck, Source, StudyCard
+from otsquiz.core.cards import Deck, Source, StudyCard
+from otsquiz.core.kinds.base import AnswerForm
+from otsquiz.core.kinds.cloze import GAP_MARK
+from otsquiz.core.questions import Judgement, Question, Questions
 from otsquiz.core.scheduling import CardState, Grade, Scheduler, State, grade_for, note_of, plan_queue
-from otsquiz.core.selection import DRILL_COUNT
 from otsquiz.core.store import Profile, SessionTotals, Store, StoreError
 
-if TYPE_CHECKING:
-    from otsquiz.core.answers import AnswerIndex
+__all__ = [
+    "GAP_MARK",
+    "LEARN_AHEAD_SECONDS",
+    "NO_ANSWER",
+    "NO_FLASHCARDS",
+    "AnswerForm",
+    "Judgement",
+    "Kind",
+    "Outcome",
+    "Question",
+    "Remaining",
+    "Session",
+    "SessionError",
+    "Summary",
+]
 
 Mode = Literal["study", "drill"]
-# How the learner answers: the app and the plain mode pick their input from this.
-Kind = Literal["self", "text", "number", "choice", "multi", "truefalse", "order", "match"]
+Kind = AnswerForm  # its former name
 # A learning card due again within this many seconds comes back in this session.
 LEARN_AHEAD_SECONDS = 20 * 60
 # New cards are looked for this many at a time at first, then twice as many each time.
 NEW_CARDS_FIRST_STRETCH = 256
 # An entry of the queue before it is shown: (deck_id, key, note, deck, outline index or None).
 _Entry = tuple[str, str, str, Deck, int | None]
-GAP_MARK = "[...]"
 # What a given answer is recorded as when nothing was given (give_up: "don't know", time's up).
 NO_ANSWER = "(no answer)"
 # Why a no-feedback drill has no question when its decks only offer flashcards.
@@ -48,22 +59,6 @@ NO_FLASHCARDS = "no questions: flashcards are not asked in a no-feedback drill"
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-class Question(NamedTuple):
-    """One question as shown: the card, its text and its (shuffled) options."""
-
-    study: StudyCard
-    kind: Kind
-    text: str  # the prompt, statement, or cloze text with this gap blanked
-    options: tuple[str, ...] = ()  # choice/multi: options; order: shuffled items; match: shuffled right items
-    lefts: tuple[str, ...] = ()  # match: the left items, in deck order
-    hint: str = ""
-    unit: str = ""  # number cards
-
-    @property
-    def card(self) -> Any:
-        return self.study.card
 
 
 class Outcome(NamedTuple):
@@ -86,8 +81,8 @@ class Outcome(NamedTuple):
     main_answer: str = ""
 
     @property
-    def verdict(self) -> str:
-        if self.question.kind == "self":
+    def verdict(self) -> Literal["correct", "wrong", "rated"]:
+        if self.question.form == "self":
             return "rated"
         return "correct" if self.correct else "wrong"
 
@@ -176,15 +171,14 @@ class Session:
         self.profile = profile
         # A validated models.DeckFile is compiled on the way in; the session works on compiled decks.
         compiled = [deck.compile() if hasattr(deck, "compile") else deck for deck in decks]
-        self.decks: dict[str, Deck] = {deck.info.id: deck for deck in compiled}
+        # Asking and judging, which need no store: the session schedules and records on top.
+        self.questions = Questions(compiled, seed=seed, types=types)
+        self.decks: dict[str, Deck] = self.questions.decks
         self.mode: Mode = mode
         self.feedback = feedback
         self.seed = seed
         self.clock = clock
         self.scheduler = Scheduler(profile.settings.desired_retention)
-        self._types = frozenset(types) if types else None
-        self._indexes: dict[str, AnswerIndex] = {}
-        self._random = random.Random(seed)
         self._tally = _Tally()
         self._history: list[_Answered] = []
         self._hinted = False
@@ -206,7 +200,7 @@ class Session:
             list(self.decks),
             settings={
                 "count": count,
-                "types": sorted(self._types or ()),
+                "types": sorted(self.types or ()),
                 "seed": seed,
                 "feedback": feedback,
                 "planned": self.total,
@@ -215,18 +209,19 @@ class Session:
         )
         self._question = self._ask_next()
 
+    @property
+    def types(self) -> frozenset[str] | None:
+        """The card types this session asks (None: every type)."""
+        return self.questions.types
+
     # ------------------------------------------------------------ the queue
 
     def _build(self, count: int | None, now: datetime) -> list[StudyCard | _Entry]:
         decks = [self.decks[deck_id] for deck_id in sorted(self.decks)]
         if self.mode == "drill":
-            items = [item for item in _outline(decks) if self._wanted(item[3], item[4])]
-            if not self.feedback:
-                asked = [item for item in items if item[3].type_of(item[4]) != "basic"]
-                self.flashcards_left_out = len(items) - len(asked)
-                items = asked
-            # The same seed draws the same questions in the same order on every machine.
-            return list(self._random.sample(items, k=min(count or DRILL_COUNT, len(items))))
+            drawn = self.questions.draw(count, flashcards=self.feedback)
+            self.flashcards_left_out = drawn.flashcards_left_out
+            return list(drawn.cards)
         settings = self.profile.settings
         # Only the due cards are read from the database, as plain rows: cheap however large.
         due = (
@@ -234,7 +229,8 @@ class Session:
             for deck_id, key, state, due_us, last_us, stability in self.store.due_rows(
                 self.profile.id, list(self.decks), now
             )
-            if self._types is None or self._wanted(self.decks[deck_id], self.decks[deck_id].index_of(key))
+            if self.types is None
+            or self.questions.wanted(self.decks[deck_id], self.decks[deck_id].index_of(key))
         )
         return plan_queue(
             due,
@@ -246,9 +242,6 @@ class Session:
             limit=count,
             scheduler=self.scheduler,
         )
-
-    def _wanted(self, deck: Deck, index: int | None) -> bool:
-        return index is not None and (self._types is None or deck.type_of(index) in self._types)
 
     def _new_cards(self, decks: list[Deck]) -> Iterator[_Entry]:
         """The cards never studied, in deck order, read as far as the queue needs them.
@@ -264,7 +257,7 @@ class Session:
                 studied = self.store.studied_among(self.profile.id, deck_id, stretch)
                 for offset, key in enumerate(stretch):
                     index = start + offset
-                    if key not in studied and self._wanted(deck, index):
+                    if key not in studied and self.questions.wanted(deck, index):
                         yield (deck_id, key, deck.notes[index], deck, index)
                 start += len(stretch)
                 size = min(size * 2, 65_536)
@@ -290,7 +283,7 @@ class Session:
 
     def _ask_next(self) -> Question | None:
         head = self._head()
-        return None if head is None else self._ask(head)
+        return None if head is None else self._show(head)
 
     @property
     def current(self) -> Question | None:
@@ -314,7 +307,7 @@ class Session:
         if (self.mode == "drill" and not self.feedback) or not self._history:
             return False
         outcome = self._history[-1].outcome
-        return outcome.question.kind != "self" and not (outcome.blank and not outcome.correct)
+        return outcome.question.form != "self" and not (outcome.blank and not outcome.correct)
 
     @property
     def done(self) -> int:
@@ -375,56 +368,10 @@ class Session:
 
     # ------------------------------------------------------------ asking
 
-    def _ask(self, study: StudyCard) -> Question:
+    def _show(self, study: StudyCard) -> Question:
         self._hinted = False
         self._shown = time.monotonic()
-        card: Card = study.card
-        shuffle = self._shuffler(study)
-        kind = card.type
-        if kind == "basic":
-            text = card.answer if study.reverse else card.prompt
-            return Question(study, "self", text, hint=card.hint)
-        if kind == "typed":
-            return Question(study, "text", card.prompt, hint=card.hint)
-        if kind == "number":
-            return Question(study, "number", card.prompt, hint=card.hint, unit=card.unit)
-        if kind == "cloze":
-            assert study.gap is not None
-            return Question(study, "text", _blank(card, study.gap.index), hint=card.hint)
-        if kind == "choice":
-            return Question(
-                study, "choice", card.prompt, shuffle([card.answer, *card.distractors]), hint=card.hint
-            )
-        if kind == "multi":
-            return Question(
-                study, "multi", card.prompt, shuffle([*card.answers, *card.distractors]), hint=card.hint
-            )
-        if kind == "truefalse":
-            return Question(study, "truefalse", card.statement, hint=card.hint)
-        if kind == "order":
-            return Question(
-                study, "order", card.prompt, _shuffled_not_solved(shuffle, card.items), hint=card.hint
-            )
-        if kind == "match":
-            lefts = tuple(left for left, _ in card.pairs)
-            rights = _shuffled_not_solved(shuffle, [right for _, right in card.pairs])
-            return Question(study, "match", card.prompt, rights, lefts, hint=card.hint)
-        raise TypeError(f"unknown card type {card!r}")
-
-    def _shuffler(self, study: StudyCard) -> Callable[[Sequence[str]], tuple[str, ...]]:
-        # With a seed, each question's options are shuffled the same way everywhere.
-        rng = (
-            random.Random(f"{self.seed}:{study.deck_id}:{study.key}")
-            if self.seed is not None
-            else self._random
-        )
-
-        def shuffle(items: Sequence[str]) -> tuple[str, ...]:
-            result = list(items)
-            rng.shuffle(result)
-            return tuple(result)
-
-        return shuffle
+        return self.questions.ask(study)
 
     def take_hint(self) -> str:
         """The hint of the current question; taking it makes a right answer count as Hard."""
@@ -452,16 +399,20 @@ class Session:
         ``match``: for each left item in order, the index of its right option.
         """
         question = self._require_question()
-        if question.kind == "self":
+        if question.form == "self":
             raise SessionError("a self-rated card is answered with rate()")
-        given, correct, exact, forgiven, matched = self._judge(question, response)
-        grade = grade_for(correct, exact, self._hinted)
-        expected = main = self.expected(question)
-        if correct and matched is not None and matched != main:
-            expected = matched  # the spelling the learner was near, not another word
+        judged: Judgement = self.questions.judge(question, response)
+        grade = grade_for(judged.correct, judged.exact, self._hinted)
         return self._commit(
-            question, given, correct, exact, forgiven, expected, grade,
-            blank=_blank_response(response), main_answer="" if expected == main else main,
+            question,
+            judged.given,
+            judged.correct,
+            judged.exact,
+            judged.forgiven,
+            judged.expected,
+            grade,
+            blank=judged.blank,
+            main_answer=judged.main_answer,
         )
 
     def give_up(self) -> Outcome:
@@ -472,23 +423,7 @@ class Session:
 
     def expected(self, question: Question) -> str:
         """The exact answer to ``question``, as written in the deck."""
-        card = question.card
-        if question.kind == "self":
-            return card.prompt if question.study.reverse else card.answer
-        if question.kind == "text" and card.type == "cloze":
-            assert question.study.gap is not None
-            return question.study.gap.answer
-        if question.kind == "number":
-            return f"{_number_text(card.answer)} {card.unit}".strip()
-        if question.kind == "truefalse":
-            return "true" if card.answer else "false"
-        if question.kind == "multi":
-            return ", ".join(card.answers)
-        if question.kind == "order":
-            return " → ".join(card.items)
-        if question.kind == "match":
-            return "; ".join(f"{left} → {right}" for left, right in card.pairs)
-        return str(card.answer)
+        return self.questions.expected(question)
 
     def intervals(self) -> dict[Grade, Any]:
         """For the current card in study mode, the interval each grade would give (Anki-like buttons)."""
@@ -503,91 +438,19 @@ class Session:
     def rate(self, grade: Grade) -> Outcome:
         """Answer a self-rated (basic) card with the learner's own grade."""
         question = self._require_question()
-        if question.kind != "self":
+        if question.form != "self":
             raise SessionError("only self-rated cards are rated")
         correct = grade != Grade.AGAIN
         return self._commit(
             question, grade.name.lower(), correct, correct, (), self.expected(question), Grade(grade)
         )
 
-    def _judge(
-        self, question: Question, response: Any
-    ) -> tuple[str, bool, bool, tuple[str, ...], str | None]:
-        """(the answer in words, correct, exact, what was forgiven, the deck text a typed answer matched)."""
-        # Deferred: rapidfuzz is not needed to show the first question, only to judge it.
-        from otsquiz.core import answers
-
-        card = question.card
-        deck = self.decks[question.study.deck_id]
-        if question.kind == "text":
-            given = str(response)
-            if card.type == "cloze":
-                gap = question.study.gap
-                assert gap is not None
-                expected, accept, strict = gap.answer, card.accept.get(gap.answer, []), False
-            else:
-                expected, accept, strict = card.answer, card.accept, card.strict
-            verdict = answers.check(
-                given,
-                expected,
-                accept,
-                language=deck.info.language,
-                strict=strict,
-                strict_diacritics=deck.info.strict_diacritics,
-                others=self._index(deck),
-            )
-            return given, verdict.correct, verdict.exact, verdict.forgiven, verdict.matched
-        if question.kind == "number":
-            given = str(response)
-            verdict = answers.check_number(given, card.answer, card.tolerance, card.unit)
-            return given, verdict.correct, verdict.exact, (), None
-        if question.kind == "truefalse":
-            given = "true" if response else "false"
-            correct = bool(response) is card.answer
-            return given, correct, correct, (), None
-        options = question.options
-        if question.kind == "choice":
-            index = int(response)
-            given = options[index] if 0 <= index < len(options) else str(response)
-            correct = given == card.answer and 0 <= index < len(options)
-            return given, correct, correct, (), None
-        if question.kind == "multi":
-            chosen = {options[i] for i in response if 0 <= i < len(options)}
-            correct = chosen == set(card.answers)
-            given = ", ".join(option for option in options if option in chosen) or "(nothing)"
-            return given, correct, correct, (), None
-        if question.kind == "order":
-            given_items = [options[i] for i in response if 0 <= i < len(options)]
-            correct = given_items == list(card.items)
-            return " → ".join(given_items), correct, correct, (), None
-        if question.kind == "match":
-            chosen = [options[i] if i is not None and 0 <= i < len(options) else "?" for i in response]
-            correct = len(chosen) == len(card.pairs) and all(
-                right == pair[1] for right, pair in zip(chosen, card.pairs, strict=True)
-            )
-            given = "; ".join(
-                f"{left} → {right}" for left, right in zip(question.lefts, chosen, strict=False)
-            )
-            return given, correct, correct, (), None
-        raise SessionError(f"unknown question kind {question.kind}")
-
     def prepare(self) -> None:
         """Build what judging typed answers needs (a typo guard per deck) ahead of the first answer.
 
         Safe to run in a background thread while the first question is shown.
         """
-        for deck in list(self.decks.values()):
-            self._index(deck)
-
-    def _index(self, deck: Deck) -> AnswerIndex:
-        from otsquiz.core import answers
-
-        index = self._indexes.get(deck.info.id)
-        if index is None:
-            index = self._indexes[deck.info.id] = answers.AnswerIndex(
-                deck.answer_texts(), language=deck.info.language
-            )
-        return index
+        self.questions.prepare()
 
     def _commit(
         self,
@@ -616,8 +479,17 @@ class Session:
                 return scheduler.review(previous, deck_id, key, grade, now)
 
         outcome = Outcome(
-            question, given, correct, exact, grade, expected, forgiven, self._hinted,
-            seconds=seconds, blank=blank, main_answer=main_answer,
+            question,
+            given,
+            correct,
+            exact,
+            grade,
+            expected,
+            forgiven,
+            self._hinted,
+            seconds=seconds,
+            blank=blank,
+            main_answer=main_answer,
         )
         tally = self._tally.counted(correct)
         # The answer is durable before anything else moves: the store commits it,
@@ -657,7 +529,9 @@ class Session:
         self._queue.append(study)
 
     def _totals(self, tally: _Tally) -> SessionTotals:
-        return SessionTotals(tally.answered, tally.correct, tally.best_streak, time.monotonic() - self._started)
+        return SessionTotals(
+            tally.answered, tally.correct, tally.best_streak, time.monotonic() - self._started
+        )
 
     def _state(self, study: StudyCard) -> CardState | None:
         return self.store.state(self.profile.id, study.deck_id, study.key)
@@ -677,7 +551,7 @@ class Session:
             raise SessionError("there is no answer to overrule")
         answered = self._history[-1]
         outcome = answered.outcome
-        if outcome.question.kind == "self":
+        if outcome.question.form == "self":
             raise SessionError("a self-rated card is not overruled; undo it and rate it again")
         if outcome.blank and not outcome.correct:
             raise SessionError("nothing was answered, so it cannot be counted as right")
@@ -725,7 +599,7 @@ class Session:
             self._requeue_if_learning(study, new_state, answered.when)
             head = self._head()
             if head is None or self._question is None or self._question.study is not head:
-                self._question = None if head is None else self._ask(head)
+                self._question = None if head is None else self._show(head)
         self._history[-1] = answered._replace(outcome=revised)
         return revised
 
@@ -738,17 +612,21 @@ class Session:
         answered = self._history[-1]
         assert answered.outcome.review_id is not None
         try:
-            self.store.undo(answered.outcome.review_id, when=self.clock(), totals=self._totals(answered.tally))
+            self.store.undo(
+                answered.outcome.review_id, when=self.clock(), totals=self._totals(answered.tally)
+            )
         except StoreError as error:  # e.g. another session answered this card since
             raise SessionError(str(error).rstrip(".")) from error
         self._history.pop()
         study = answered.outcome.question.study
         if self.mode == "study":
-            self._known[study.deck_id, study.key] = None if answered.previous is None else answered.previous.state
+            self._known[study.deck_id, study.key] = (
+                None if answered.previous is None else answered.previous.state
+            )
         self._drop_requeued(study)
         self._tally = answered.tally
         self._queue.insert(0, study)
-        self._question = self._ask(study)
+        self._question = self._show(study)
         return self._question
 
     def _drop_requeued(self, study: StudyCard) -> None:
@@ -809,48 +687,3 @@ class Session:
             if self.decks[deck_id].index_of(key) is not None:
                 return due
         return None
-
-
-def _number_text(value: float) -> str:
-    """A number as the deck wrote it: 2009, 1.64, 3.14159265 (not ``:g``'s 3.14159)."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
-        return str(int(value))
-    return str(value)
-
-
-def _blank_response(response: Any) -> bool:
-    """Whether a submitted answer gives nothing: empty text, or no option chosen (or paired)."""
-    if isinstance(response, str):
-        return not response.strip()
-    return isinstance(response, (set, frozenset, list, tuple)) and all(item is None for item in response)
-
-
-def _outline(decks: list[Deck]) -> Iterator[_Entry]:
-    """Every study card of the decks, as queue entries, without decoding a card."""
-    for deck in decks:
-        yield from zip(repeat(deck.info.id), deck.keys, deck.notes, repeat(deck), range(len(deck.keys)))
-
-
-def _blank(card: Card, index: int) -> str:
-    """The cloze text with gap ``index`` blanked (or showing its hint) and the other gaps filled in."""
-    pieces = []
-    position = 0
-    for gap in card.gaps:
-        pieces.append(card.text[position : gap.start])
-        if gap.index == index:
-            pieces.append(f"[{gap.hint}]" if gap.hint else GAP_MARK)  # a gap's hint stands in the gap
-        else:
-            pieces.append(gap.answer)
-        position = gap.end
-    pieces.append(card.text[position:])
-    return "".join(pieces)
-
-
-def _shuffled_not_solved(
-    shuffle: Callable[[Sequence[str]], tuple[str, ...]], items: Sequence[str]
-) -> tuple[str, ...]:
-    """Shuffled items that are not already in the right order (which would give it away)."""
-    result = shuffle(items)
-    if len(items) > 1 and list(result) == list(items):
-        result = (*result[1:], result[0])
-    return result

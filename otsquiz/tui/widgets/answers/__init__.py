@@ -1,4 +1,5 @@
-"""One input widget per kind of question; each posts ``Answered`` with the session's response.
+"""One input widget per card kind, registered by the kind's name; each posts ``Answered``
+with the session's response.
 
 The response shapes are those of ``Session.submit``: text for typed, number
 and cloze cards, an option index for choice, a set of indexes for multi, a
@@ -12,6 +13,7 @@ the first card needs only one of them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
 from typing import Any
 
@@ -20,13 +22,15 @@ from textual.widget import Widget
 
 from otsquiz.core.session import Question
 
-# kind of question -> (module in this package, widget class)
+# card kind (otsquiz.core.kinds) -> (module in this package, widget class)
 _WIDGETS = {
-    "text": ("text", "TextAnswer"),
-    "number": ("text", "TextAnswer"),
+    "basic": ("self_rated", "SelfRated"),  # built by the quiz: it shows the answer and the intervals
+    "typed": ("text", "TextAnswer"),
     "choice": ("choice", "ChoiceAnswer"),
     "multi": ("choice", "MultiAnswer"),
     "truefalse": ("truefalse", "TrueFalseAnswer"),
+    "number": ("text", "TextAnswer"),
+    "cloze": ("text", "TextAnswer"),
     "order": ("order", "OrderAnswer"),
     "match": ("match", "MatchAnswer"),
 }
@@ -49,8 +53,13 @@ def pending_response(widget: Widget) -> Any | None:
     return pending() if callable(pending) else None
 
 
+def widget_class(type_name: str) -> Callable[..., Widget]:
+    """The widget class that takes answers to cards of this kind (its module imported now)."""
+    module, name = _WIDGETS[type_name]
+    widget: Callable[..., Widget] = getattr(import_module(f"{__name__}.{module}"), name)
+    return widget
+
+
 def answer_widget(question: Question) -> Widget:
-    """The widget that takes an answer to ``question``."""
-    module, name = _WIDGETS[question.kind]
-    widget: type[Widget] = getattr(import_module(f"{__name__}.{module}"), name)
-    return widget(question)  # type: ignore[call-arg]
+    """The widget that takes an answer to ``question`` (a flashcard's SelfRated is built by the quiz)."""
+    return widget_class(question.type)(question)

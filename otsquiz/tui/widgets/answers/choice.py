@@ -73,7 +73,7 @@ class MultiAnswer(MarkedList):
     def on_mount(self) -> None:
         self.focus()
 
-    def action_toggle(self, index: int | None = None) -> None:
+    def action_toggle(self, index: int | None = None) -> None:  # type: ignore[override]  # our toggle(index), not DOMNode's toggle(attribute): the bindings and help name it
         """Choose or unchoose option ``index`` (the highlighted one if not given)."""
         if index is None:
             index = self.highlighted

@@ -22,7 +22,7 @@ class TextAnswer(Vertical):
 
     def compose(self) -> ComposeResult:
         unit = f" ({self.question.unit})" if self.question.unit else ""
-        placeholder = "Type a number" if self.question.kind == "number" else "Type your answer"
+        placeholder = "Type a number" if self.question.form == "number" else "Type your answer"
         yield Input(placeholder=f"{placeholder}{unit}, then press enter", id="text-answer")
 
     def on_mount(self) -> None:
@@ -33,7 +33,7 @@ class TextAnswer(Vertical):
         event.stop()
         if not event.value.strip():
             return
-        if self.question.kind == "number":
+        if self.question.form == "number":
             from otsquiz.core.answers import parse_number  # loaded by the time anyone answers
 
             if parse_number(event.value, self.question.unit) is None:
