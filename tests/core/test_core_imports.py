@@ -3,6 +3,7 @@ the first card nothing that only parsing or judging a deck needs."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import pkgutil
@@ -61,6 +62,65 @@ def loaded_by(modules: Iterable[str], *, code: str = "", path: Iterable[Path] = 
     return set(json.loads(result.stdout.splitlines()[-1]))
 
 
+def import_graph(folder: Path, package: str) -> dict[str, set[str]]:
+    """Which modules of the package each of its modules imports, lazily (inside a function) too;
+    imports only for the type checker (``if TYPE_CHECKING:``) never run and are left out."""
+    files = {
+        ".".join((package, *path.relative_to(folder).with_suffix("").parts)): path
+        for path in folder.rglob("*.py")
+    }
+    modules = {name.removesuffix(".__init__"): path for name, path in files.items()}
+    graph: dict[str, set[str]] = {}
+    for module, source in modules.items():
+        # The package a relative import starts from: the module's own, or itself for an __init__.
+        here = module if source.name == "__init__.py" else module.rpartition(".")[0]
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        typing_only = {
+            id(inner)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+            for inner in ast.walk(node)
+        }
+        imported: set[str] = set()
+        for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue
+            if isinstance(node, ast.Import):
+                imported |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = here.split(".")[: len(here.split(".")) - node.level + 1]
+                    base = ".".join([*anchor, *filter(None, [base])])
+                submodules = {f"{base}.{alias.name}" for alias in node.names} & modules.keys()
+                # `from package import submodule` needs the submodule (its package runs anyway, first)
+                imported |= submodules if len(submodules) == len(node.names) else {*submodules, base}
+        graph[module] = (imported & modules.keys()) - {module}
+    return graph
+
+
+def in_circles(graph: dict[str, set[str]]) -> list[str]:
+    """The modules that import, through any chain of imports, themselves."""
+    circular = []
+    for module in sorted(graph):
+        seen: set[str] = set()
+        todo = [module]
+        while todo:
+            for imported in graph.get(todo.pop(), ()):
+                if imported not in seen:
+                    seen.add(imported)
+                    todo.append(imported)
+        if module in seen:
+            circular.append(module)
+    return circular
+
+
+def test_no_core_module_imports_one_that_imports_it_back() -> None:
+    graph = import_graph(CORE, "otsquiz.core")
+    assert "otsquiz.core.loader" in graph["otsquiz.core.library"]  # lazy imports are seen
+    assert in_circles(graph) == []
+
+
 def test_every_core_module_is_found() -> None:
     modules = modules_under(CORE, "otsquiz.core.")
     files = {path.relative_to(CORE).with_suffix("").as_posix() for path in CORE.rglob("*.py")}
@@ -115,3 +175,22 @@ def test_the_checks_find_a_front_end_or_a_parser_in_a_module_deep_down(
     assert "textual" in loaded_by(modules, path=[tmp_path]) & FRONT_ENDS
     assert "tomllib" in loaded_by(["fakecore.store.parse"], path=[tmp_path]) & HEAVY
     assert not loaded_by(["fakecore.clean"], path=[tmp_path]) & (FRONT_ENDS | HEAVY)
+
+
+def test_the_circle_check_finds_a_lazy_circle_and_not_a_typing_one(tmp_path: Path) -> None:
+    package = tmp_path / "circles"
+    for name, source in {
+        "__init__.py": "",
+        "library.py": "from circles.records import Result\n",
+        "records.py": "def load():\n    from circles import library\n",
+        "typed.py": "from typing import TYPE_CHECKING\nfrom circles import hints\n",
+        "hints.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from circles.typed import T\n",
+        "kinds/__init__.py": "from .choice import Choice\n",
+        "kinds/choice.py": "from circles.kinds import base\n",
+        "kinds/base.py": "",
+    }.items():
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text(source)
+    graph = import_graph(package, "circles")
+    assert graph["circles.kinds"] == {"circles.kinds.choice"}  # a relative import is resolved
+    assert in_circles(graph) == ["circles.library", "circles.records"]
