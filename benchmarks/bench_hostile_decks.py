@@ -56,11 +56,14 @@ DECKS: dict[str, Callable[[int], str]] = {
     "cards = [{},{},...]": lambda size: _inline("{},", size),
     "200,000 empty cards, padded": lambda size: _inline("{},", 600_000 + 128) + "#" * (size - 600_200),
     "200,000 cards missing a key": lambda size: HEADER + '[[cards]]\ntype = "basic"\n' * 200_000,
-    "200,000 cards, 40 bad values each": lambda size: HEADER
-    + ('[[cards]]\ntype = "multi"\nanswers = [' + "1," * 20 + "]\ndistractors = [" + "1," * 20 + "]\n")
-    * min(200_000, size // 120),
-    "200,000 cards without ids (a valid deck)": lambda size: HEADER
-    + '[[cards]]\ntype = "basic"\nprompt = "p"\nanswer = "a"\n' * 200_000,
+    "200,000 cards, 40 bad values each": lambda size: (
+        HEADER
+        + ('[[cards]]\ntype = "multi"\nanswers = [' + "1," * 20 + "]\ndistractors = [" + "1," * 20 + "]\n")
+        * min(200_000, size // 120)
+    ),
+    "200,000 cards without ids (a valid deck)": lambda size: (
+        HEADER + '[[cards]]\ntype = "basic"\nprompt = "p"\nanswer = "a"\n' * 200_000
+    ),
     "one card, millions of unknown keys": _keys,
     "one array of millions of distractors": lambda size: _inline(
         '"x",', size, 'cards = [{type = "choice", prompt = "p", answer = "a", distractors = [', "]}]\n"

@@ -47,7 +47,12 @@ ERROR_KINDS = {
     "blank_answer.toml": (11, 10, "error", "must not be blank"),
     "option_with_newline.toml": (12, 26, "error", "must be one line: a newline is not allowed"),
     "cloze_unbalanced.toml": (10, 24, "error", "this '{{' has no closing '}}' before the next '{{'"),
-    "key_of_another_type.toml": (11, 1, "error", "'answer' is not a key of a multi card (did you mean 'answers'?)"),
+    "key_of_another_type.toml": (
+        11,
+        1,
+        "error",
+        "'answer' is not a key of a multi card (did you mean 'answers'?)",
+    ),
     "missing_format.toml": (1, 1, "error", "missing required key 'format'"),
     "no_cards.toml": (1, 1, "warning", "the deck has no cards"),
 }
@@ -234,7 +239,7 @@ def test_a_syntax_error_without_a_better_word_keeps_the_parsers() -> None:
 
 
 def test_a_cloze_accept_of_thousands_of_entries_is_one_problem() -> None:
-    entries = "".join(f'g{index} = [1]\n' for index in range(2_000))
+    entries = "".join(f"g{index} = [1]\n" for index in range(2_000))
     text = HEAD + '[[cards]]\ntype = "cloze"\ntext = "{{a}}"\n[cards.accept]\n' + entries
     [problem] = load_text(text, "accept.toml").problems
     assert problem.message == "'accept' has 2,000 entries, far more than a card can use"
@@ -275,7 +280,11 @@ def test_text_that_must_not_be_empty_must_not_be_blank(card: str) -> None:
 
 def test_a_blank_deck_title_is_an_error_and_the_value_keeps_its_spaces() -> None:
     [problem] = load_text('format = 1\n[deck]\nid = "h1"\ntitle = " "\n', "t.toml").problems
-    assert (problem.line, problem.column, problem.message) == (4, 9, "must not be blank: it holds only spaces")
+    assert (problem.line, problem.column, problem.message) == (
+        4,
+        9,
+        "must not be blank: it holds only spaces",
+    )
     deck = load_text(HEAD + CARD + 'type = "typed"\nprompt = " p "\nanswer = " a "\n', "t.toml").deck
     assert deck is not None and deck.card(0).answer == " a "  # checked, not rewritten
 
@@ -327,7 +336,9 @@ def test_a_brace_in_a_multiline_text_is_placed_on_its_own_line() -> None:
 
 
 def test_single_braces_outside_gaps_are_plain_text() -> None:
-    deck = load_text(HEAD + CARD + 'type = "cloze"\ntext = "The set {a, b} has {{two}} items"\n', "s.toml").deck
+    deck = load_text(
+        HEAD + CARD + 'type = "cloze"\ntext = "The set {a, b} has {{two}} items"\n', "s.toml"
+    ).deck
     assert deck is not None and [gap.answer for gap in deck.card(0).gaps] == ["two"]
 
 
@@ -335,7 +346,9 @@ def test_a_key_of_another_card_type_never_suggests_itself() -> None:
     from otsquiz.core.models import CARD_MODELS
 
     for card_type, model in CARD_MODELS.items():
-        for key in {name for other in CARD_MODELS.values() for name in other.model_fields} - set(model.model_fields):
+        for key in {name for other in CARD_MODELS.values() for name in other.model_fields} - set(
+            model.model_fields
+        ):
             text = HEAD + CARD + f'type = "{card_type}"\n{key} = 1\n'
             messages = [p.message for p in load_text(text, "k.toml").problems if f"'{key}' is" in p.message]
             assert messages, (card_type, key)
@@ -349,14 +362,21 @@ def test_a_key_of_another_type_says_which_types_take_it_and_what_this_one_takes(
     ).problems
     assert problem.message.startswith("'prompt' is not a key of a truefalse card: it belongs to basic,")
     assert "truefalse cards take statement and answer" in problem.message
-    [typo] = load_text(HEAD + CARD + 'type = "basic"\nprompt = "p"\nanswer = "a"\nrevers = true\n', "t").problems
+    [typo] = load_text(
+        HEAD + CARD + 'type = "basic"\nprompt = "p"\nanswer = "a"\nrevers = true\n', "t"
+    ).problems
     assert typo.message == "unknown key 'revers' (did you mean 'reverse'?)"
 
 
 @pytest.mark.parametrize(
     ("text", "key"),
     [
-        ('[deck]\nid = "h1"\ntitle = "H"\n' + CARD + 'type = "truefalse"\nstatement = "s"\nanswer = true\n', "format"),
+        (
+            '[deck]\nid = "h1"\ntitle = "H"\n'
+            + CARD
+            + 'type = "truefalse"\nstatement = "s"\nanswer = true\n',
+            "format",
+        ),
         ("format = 1\n", "deck"),
     ],
 )
@@ -370,7 +390,10 @@ def test_a_deck_with_no_cards_loads_with_a_warning() -> None:
     result = load_text(HEAD, "none.toml")
     assert result.deck is not None
     [problem] = result.problems
-    assert problem.format() == "none.toml:1:1: warning: the deck has no cards: add [[cards]] tables (see `otsquiz new`)"
+    assert (
+        problem.format()
+        == "none.toml:1:1: warning: the deck has no cards: add [[cards]] tables (see `otsquiz new`)"
+    )
 
 
 def test_two_gaps_with_the_same_answer_are_a_warning_at_the_second() -> None:
