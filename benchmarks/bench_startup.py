@@ -90,9 +90,8 @@ def add_big_collection(home: Path, cards: int) -> None:
     """A deck of ``cards`` cards in the user's decks folder, and a year of its history."""
     import random
 
-    from benchmarks.bench_engine import fill, simulate
+    from benchmarks.bench_engine import QueueCard, fill, simulate
     from otsquiz.core.library import load_deck
-    from otsquiz.core.scheduling import QueueCard
     from otsquiz.core.store import Store
     from tests.factories import synthetic_deck
 
