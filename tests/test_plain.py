@@ -135,17 +135,17 @@ def number_of(question: Question, option: str) -> str:
 def right_line(question: Question) -> str:
     """What a learner types for the right answer to ``question``."""
     card = question.card
-    if question.kind == "choice":
+    if question.form == "choice":
         return number_of(question, card.answer)
-    if question.kind == "multi":
+    if question.form == "multi":
         return " ".join(number_of(question, answer) for answer in card.answers)
-    if question.kind == "order":
+    if question.form == "order":
         return " ".join(number_of(question, item) for item in card.items)
-    if question.kind == "match":
+    if question.form == "match":
         return " ".join(number_of(question, right) for _, right in card.pairs)
-    if question.kind == "truefalse":
+    if question.form == "truefalse":
         return "t" if card.answer else "f"
-    if question.kind == "text":
+    if question.form == "text":
         return question.study.gap.answer if question.study.gap else card.answer
     return str(card.answer)
 
@@ -159,7 +159,7 @@ def any_response(question: Question) -> Any:
         "order": list(range(size)),
         "match": list(range(size)),
         "truefalse": True,
-    }.get(question.kind, "0")
+    }.get(question.form, "0")
 
 
 def rows(store: Store, profile_name: str = "default") -> list[Any]:
@@ -233,7 +233,7 @@ def test_a_wrong_answer_shows_the_exact_answer(
     session = Session(store, store.profile(), [make_deck(card)], mode="drill", seed=1)
     question = session.current
     assert question is not None
-    if line is None and question.kind == "choice":
+    if line is None and question.form == "choice":
         line = number_of(question, card["distractors"][0])
     elif line is None:  # match: every right item shifted by one
         line = " ".join(reversed(right_line(question).split()))
@@ -323,7 +323,7 @@ def test_at_a_terminal_invalid_input_is_asked_again_without_counting(store: Stor
     for _ in range(5):
         question = probe.current
         assert question is not None
-        lines += [*invalid[question.kind], right_line(question)]
+        lines += [*invalid[question.form], right_line(question)]
         probe.submit(any_response(question))
     before = len(rows(store))
 
@@ -366,7 +366,7 @@ def test_piped_a_line_that_does_not_fit_is_a_miss_and_the_next_line_answers_the_
     lines = []
     while probe.current is not None:
         question = probe.current
-        lines.append({"choice": "7", "number": "two thousand"}.get(question.kind) or right_line(question))
+        lines.append({"choice": "7", "number": "two thousand"}.get(question.form) or right_line(question))
         probe.submit(any_response(question))
     session = Session(store, store.profile(), [deck], mode="drill", count=3, seed=4)
     before = len(rows(store))
@@ -377,7 +377,7 @@ def test_piped_a_line_that_does_not_fit_is_a_miss_and_the_next_line_answers_the_
     assert len(notes) == 2
     assert "Please answer with one number from 1 to 4." in notes[0] + notes[1]
     assert (summary.questions, summary.correct) == (3, 1)
-    assert [outcome.question.kind for outcome in runner.verdicts] == [
+    assert [outcome.question.form for outcome in runner.verdicts] == [
         {"7": "choice", "two thousand": "number"}.get(line, "text") for line in lines
     ]
     assert "Wrong. The answer: Istanbul" in out and "Wrong. The answer: 2009" in out

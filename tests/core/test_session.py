@@ -121,48 +121,48 @@ def profile(store: Store) -> Profile:
 def right(question: Question) -> Any:
     """The response ``Session.submit`` takes for the right answer."""
     card = question.card
-    if question.kind == "text":
+    if question.form == "text":
         return question.study.gap.answer if question.study.gap else card.answer
-    if question.kind == "number":
+    if question.form == "number":
         return str(card.answer)
-    if question.kind == "truefalse":
+    if question.form == "truefalse":
         return card.answer
-    if question.kind == "choice":
+    if question.form == "choice":
         return question.options.index(card.answer)
-    if question.kind == "multi":
+    if question.form == "multi":
         return {question.options.index(answer) for answer in card.answers}
-    if question.kind == "order":
+    if question.form == "order":
         return [question.options.index(item) for item in card.items]
-    if question.kind == "match":
+    if question.form == "match":
         return [question.options.index(right) for _, right in card.pairs]
-    raise AssertionError(question.kind)
+    raise AssertionError(question.form)
 
 
 def wrong(question: Question) -> Any:
     """A plausible wrong response of the right shape."""
     card = question.card
-    if question.kind == "text":
+    if question.form == "text":
         return "Samarkand"
-    if question.kind == "number":
+    if question.form == "number":
         return str(card.answer + 1)
-    if question.kind == "truefalse":
+    if question.form == "truefalse":
         return not card.answer
-    if question.kind == "choice":
+    if question.form == "choice":
         return question.options.index(card.distractors[0])
-    if question.kind == "multi":
+    if question.form == "multi":
         return {question.options.index(answer) for answer in card.answers[1:]}  # one missing
-    if question.kind == "order":
+    if question.form == "order":
         return list(reversed(right(question)))
-    if question.kind == "match":
+    if question.form == "match":
         indexes = right(question)
         return indexes[1:] + indexes[:1]
-    raise AssertionError(question.kind)
+    raise AssertionError(question.form)
 
 
 def answer(session: Session, correct: bool = True) -> Outcome:
     question = session.current
     assert question is not None
-    if question.kind == "self":
+    if question.form == "self":
         return session.rate(Grade.GOOD if correct else Grade.AGAIN)
     return session.submit(right(question) if correct else wrong(question))
 
@@ -276,7 +276,7 @@ def test_options_are_shuffled_and_never_shown_solved(store: Store, profile: Prof
         )
         while session.current is not None:
             question = session.current
-            if question.kind == "order":
+            if question.form == "order":
                 assert sorted(question.options) == sorted(question.card.items)
                 assert list(question.options) != question.card.items
             else:
@@ -289,7 +289,7 @@ def test_a_basic_card_is_rated_by_the_learner(store: Store, profile: Profile, cl
     session = Session(store, profile, [make_deck({**CARDS["basic"], "reverse": True})], clock=clock)
     question = session.current
     assert question is not None
-    assert (question.kind, question.text, question.study.key) == ("self", "Capital of Azerbaijan?", "capital")
+    assert (question.form, question.text, question.study.key) == ("self", "Capital of Azerbaijan?", "capital")
     with pytest.raises(SessionError):
         session.submit("Baku")
 
@@ -1302,8 +1302,8 @@ def test_nothing_given_is_never_overruled_to_right(
     session = Session(store, profile, [deck], mode=mode, count=3, seed=2, clock=clock)  # type: ignore[arg-type]
     for give_nothing in (
         session.give_up,
-        lambda: session.submit("" if session.current.kind == "text" else set()),  # type: ignore[union-attr]
-        lambda: session.submit("   " if session.current.kind == "text" else set()),  # type: ignore[union-attr]
+        lambda: session.submit("" if session.current.form == "text" else set()),  # type: ignore[union-attr]
+        lambda: session.submit("   " if session.current.form == "text" else set()),  # type: ignore[union-attr]
     ):
         outcome = give_nothing()
         assert outcome.blank and not outcome.correct
@@ -1333,7 +1333,7 @@ def test_a_no_feedback_drill_asks_no_flashcards(store: Store, profile: Profile, 
     assert drill.total == 2 and drill.flashcards_left_out == 1 and drill.empty_reason is None
     kinds = []
     while drill.current is not None:
-        kinds.append(drill.current.kind)
+        kinds.append(drill.current.form)
         answer(drill)
     assert "self" not in kinds and len(kinds) == 2
     # With feedback, a drill still asks them.
