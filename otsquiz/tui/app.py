@@ -1,9 +1,13 @@
 """The otsquiz app: home, study and drill sessions, stats, settings and help.
 
-The app owns the progress store and the decks; screens read them through
-it and drive ``otsquiz.core.session.Session`` for every answer, exactly as
-the plain mode does. Screens other than home and the quiz are imported when
-they are first opened, so the first card shows as soon as Textual is up.
+The app owns the progress store and the decks. Screens never import it: they
+are given what they read (an ``AppState``, which the app is) and send
+messages nested on their own classes (``HomeScreen.SessionRequested``,
+``QuizScreen.SessionFinished``...), which the app handles; the quiz drives
+``otsquiz.core.session.Session`` for every answer, exactly as the plain mode
+does. Screens are imported when they are first opened, so the first card
+shows as soon as Textual is up; their messages are handled by name
+(``on_home_screen_session_requested``) for the same reason.
 """
 
 from __future__ import annotations
@@ -21,12 +25,21 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from otsquiz.core.problems import Problem
-from otsquiz.core.selection import SessionRequest
+from otsquiz.core.selection import Mode
+from otsquiz.core.selection import SessionRequest as SessionRequest  # re-exported: cli and tests import it
+from otsquiz.core.store import StoreError
 from otsquiz.core.text import visible
+from otsquiz.tui.failures import ends_app_on_store_error
+from otsquiz.tui.state import broken_paths as broken_paths  # re-exported: the name's old home
 
 if TYPE_CHECKING:
     from otsquiz.core.cards import Deck
     from otsquiz.core.store import Profile, Store
+    from otsquiz.tui.screens.home import HomeScreen
+    from otsquiz.tui.screens.profiles import ProfileScreen
+    from otsquiz.tui.screens.quiz import QuizScreen
+    from otsquiz.tui.screens.settings import SettingsScreen
+    from otsquiz.tui.screens.summary import SummaryScreen
 
 
 # The signals that end the app with the terminal given back (ctrl+c reaches the app as a key).
@@ -44,11 +57,6 @@ class Launch(NamedTuple):
     decks: Sequence[Any] = ()
     problems: Sequence[Problem] = ()
     start: SessionRequest | None = None
-
-
-def broken_paths(problems: Iterable[Problem]) -> list[str]:
-    """The deck files left out: those with an error."""
-    return sorted({p.path for p in problems if p.severity == "error"})
 
 
 Library = Callable[[], tuple[list["Deck"], list[Problem]]]
@@ -78,8 +86,13 @@ def _now() -> datetime:
 
 
 class OtsquizApp(App[int]):
+    """The app; it satisfies ``AppState`` (store, profile, decks, clock), which is what its screens read."""
+
     CSS_PATH = "otsquiz.tcss"
     TITLE = "otsquiz"
+    # The first screen's stack, under a name of ours: when that screen is replaced it goes
+    # with its mode (see show_instead), which Textual's own "_default" could not.
+    DEFAULT_MODE = "first"
     BINDINGS = [
         Binding("f1,question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
@@ -104,6 +117,7 @@ class OtsquizApp(App[int]):
         self.library = library
         self.chosen_at_start: list[str] = []  # the decks named at the start, chosen on home
         self.profile: Profile = store.profile(launch.profile)
+        self._modes_made = 0  # modes made by show_instead, each named after this count
 
     # ------------------------------------------------------------ lifecycle
 
@@ -111,17 +125,8 @@ class OtsquizApp(App[int]):
         # The first screen is the one the user asked for: building only it is what
         # makes the first card show quickly. Home is built when a session ends.
         start = self.launch.start
-        screen: Screen[Any]
-        if start is not None:
-            screen = self._quiz(start)
-        else:
-            from otsquiz.tui.screens.home import HomeScreen
-
-            screen = HomeScreen()
-        # Textual gives only pushed screens a result callback, and switch_screen pops one
-        # from the screen it replaces: give the first screen one, as switch_screen does.
-        screen._push_result_callback(screen, None)
-        return screen
+        # (Pushing it over Textual's empty default screen instead costs ~27 M instructions.)
+        return self._quiz(start) if start is not None else self._home()
 
     def on_mount(self) -> None:
         from otsquiz import startup
@@ -140,10 +145,38 @@ class OtsquizApp(App[int]):
         homes = [screen for screen in self.screen_stack if isinstance(screen, HomeScreen)]
         if not homes:
             self._read_library()
-            self.switch_screen(HomeScreen())
+            self.show_instead(self._home())
             return
         while self.screen is not homes[0]:
             self.pop_screen()
+
+    def show_instead(self, screen: Screen[Any]) -> None:
+        """``screen`` in place of the current screen.
+
+        switch_screen replaces a screen that was pushed. The bottom screen of a
+        stack (the first screen, or one that replaced it) was not: Textual gives
+        a result callback only to a pushed screen, and switch_screen pops one.
+        A bottom screen is replaced by a new mode whose base is ``screen``; the
+        old mode is removed, and its screen with it.
+        """
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+            return
+        left = self.current_mode
+        self._modes_made += 1
+        mode = f"page-{self._modes_made}"
+        self.add_mode(mode, lambda: screen)
+        self.switch_mode(mode)
+        if left == self.DEFAULT_MODE:
+            # The first stack was built by get_default_screen, not from a mode: named
+            # now (its base stays as it is), so that remove_mode can drop it.
+            self.add_mode(left, lambda: screen)
+        self.remove_mode(left)
+
+    def _home(self) -> HomeScreen:
+        from otsquiz.tui.screens.home import HomeScreen
+
+        return HomeScreen(self, problems=self.launch.problems, chosen=self.chosen_at_start)
 
     def _read_library(self) -> None:
         """All the decks for home, once: a session started on some decks had only those loaded."""
@@ -182,7 +215,6 @@ class OtsquizApp(App[int]):
 
     def finish_sessions(self) -> None:
         """Record the end (time, totals) of every session still open; every answer is saved already."""
-        from otsquiz.core.store import StoreError
         from otsquiz.tui.screens.quiz import QuizScreen
 
         for screen in self.screen_stack:
@@ -194,8 +226,10 @@ class OtsquizApp(App[int]):
         self.store.close()
 
     def use_profile(self, name: str) -> None:
+        """Use the profile ``name`` (created if new) and show it on home."""
         self.profile = self.store.profile(name)
         self._show_profile()
+        self.refresh_home()
 
     def _show_profile(self) -> None:
         theme = self.profile.settings.theme
@@ -211,7 +245,9 @@ class OtsquizApp(App[int]):
             return
         if self.size.width < NARROW_TOAST:  # the full toast would cover most of a narrow terminal
             decks = "1 deck" if len(paths) == 1 else f"{len(paths)} decks"
-            self.notify(f"{decks} left out (see home)", title="Deck problems", severity="warning", markup=False)
+            self.notify(
+                f"{decks} left out (see home)", title="Deck problems", severity="warning", markup=False
+            )
             return
         shown = 3
         lines = [visible(p.format()) for p in errors[:shown]]  # file names may hold escape sequences
@@ -229,12 +265,40 @@ class OtsquizApp(App[int]):
     def start_session(self, request: SessionRequest) -> None:
         self.push_screen(self._quiz(request))
 
-    def _quiz(self, request: SessionRequest) -> Screen[Any]:
+    def _quiz(self, request: SessionRequest) -> QuizScreen:
         """The quiz for ``request``, over the decks it names (all of them if it names none of ours)."""
         from otsquiz.tui.screens.quiz import QuizScreen
 
         wanted = set(request.deck_ids)
-        return QuizScreen(request, [deck for deck in self.decks if deck.info.id in wanted] or self.decks)
+        decks = [deck for deck in self.decks if deck.info.id in wanted] or self.decks
+        return QuizScreen(request, decks, self)
+
+    # ------------------------------------------------------------ what screens ask for
+
+    def on_home_screen_session_requested(self, message: HomeScreen.SessionRequested) -> None:
+        self.start_session(message.request)
+
+    def on_quiz_screen_session_finished(self, message: QuizScreen.SessionFinished) -> None:
+        """The summary in place of the quiz; home, if the session never started."""
+        if message.summary is None:
+            self.show_home()
+            return
+        from otsquiz.tui.screens.summary import SummaryScreen
+
+        self.show_instead(SummaryScreen(message.summary, message.outcomes, message.feedback))
+
+    def on_summary_screen_closed(self, message: SummaryScreen.Closed) -> None:
+        self.show_home()
+
+    @ends_app_on_store_error
+    def on_profile_screen_profile_chosen(self, message: ProfileScreen.ProfileChosen) -> None:
+        self.use_profile(message.name)
+
+    @ends_app_on_store_error
+    def on_settings_screen_settings_saved(self, message: SettingsScreen.SettingsSaved) -> None:
+        self.profile = self.store.save_settings(self.profile, message.settings)
+        self.use_profile(self.profile.name)
+        self.notify("Settings saved.")
 
     def action_help(self) -> None:
         from otsquiz.tui.screens.help import HelpScreen
@@ -245,12 +309,12 @@ class OtsquizApp(App[int]):
     def action_stats(self) -> None:
         from otsquiz.tui.screens.stats import StatsScreen
 
-        self.push_screen(StatsScreen())
+        self.push_screen(StatsScreen(self))
 
     def action_settings(self) -> None:
         from otsquiz.tui.screens.settings import SettingsScreen
 
-        self.push_screen(SettingsScreen())
+        self.push_screen(SettingsScreen(self.profile))
 
     def in_session(self) -> bool:
         """Whether a study or drill session is open (its screen is on the stack)."""
@@ -258,19 +322,15 @@ class OtsquizApp(App[int]):
 
         return any(isinstance(screen, QuizScreen) for screen in self.screen_stack)
 
+    @ends_app_on_store_error
     def action_profiles(self) -> None:
         from otsquiz.tui.screens.profiles import ProfileScreen
 
         if self.in_session():  # the session writes to the profile it started with
             self.notify("Finish or end this session first (escape), then switch profile.", severity="warning")
             return
-
-        def switch(name: str | None) -> None:
-            if name:
-                self.use_profile(name)
-                self.refresh_home()
-
-        self.push_screen(ProfileScreen(), switch)
+        names = [profile.name for profile in self.store.profiles()]
+        self.push_screen(ProfileScreen(self.profile.name, names))
 
     def refresh_home(self) -> None:
         from otsquiz.tui.screens.home import HomeScreen
@@ -311,7 +371,7 @@ class OtsquizApp(App[int]):
         self.notify(f"Saved to {visible(path.resolve())}", title="Screenshot", markup=False)
         return path
 
-    def _palette(self, mode: str) -> Callable[[], None]:
+    def _palette(self, mode: Mode) -> Callable[[], None]:
         def start() -> None:
             from otsquiz.tui.screens.home import HomeScreen
 
@@ -339,7 +399,9 @@ def run_app(launch: Launch) -> int:
         store = Store.open()
         # Started on a session, home later lists every deck, not only those named.
         library = load_library if launch.start is not None else None
-        app = OtsquizApp(launch, store=store, catch_signals=True, library=library)  # reads (or creates) the profile
+        app = OtsquizApp(
+            launch, store=store, catch_signals=True, library=library
+        )  # reads (or creates) the profile
     except StoreError as error:
         if store is not None:
             store.close()
@@ -348,4 +410,4 @@ def run_app(launch: Launch) -> int:
     result = app.run()
     if isinstance(result, int):
         return result
-    return app.return_code or 0  # 1 when the app ended on an error (see StoreError.__rich__)
+    return app.return_code or 0  # 1 when the app ended on an error (see otsquiz.tui.failures)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
+from collections.abc import Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -12,13 +13,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Button, Footer, Header, Input, Label, SelectionList, Static
 
-from otsquiz.core.selection import DRILL_COUNT
+from otsquiz.core.problems import Problem
+from otsquiz.core.selection import DRILL_COUNT, Mode, SessionRequest
 from otsquiz.core.text import visible
-from otsquiz.tui.app import OtsquizApp, SessionRequest, broken_paths
+from otsquiz.tui.failures import ends_app_on_store_error
+from otsquiz.tui.state import AppState, broken_paths
 from otsquiz.tui.widgets.answers.marked import CHECKED, UNCHECKED
 
 BAR_WIDTH = 6
@@ -67,14 +71,20 @@ class DrillField(Input):
 
 
 class HomeScreen(Screen[None]):
-    app: OtsquizApp
+    """The decks of ``state`` for its profile; ``problems`` name the deck files left out, ``chosen`` the decks to choose."""
+
+    class SessionRequested(Message):
+        """The learner asked for a study session or a drill (``request``)."""
+
+        def __init__(self, request: SessionRequest) -> None:
+            super().__init__()
+            self.request = request
 
     # A short terminal keeps the list and the drill fields; the header, the list's title
     # and the buttons go (the footer has the same keys).
     VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
 
     _rows: list[DeckRow] | None = None  # the counts last read, laid out again on a resize
-    _chosen_at_start: set[str] = set()  # the decks a session started from the command line was on
 
     # Parsed when this screen is first shown (the app stylesheet holds only shared rules).
     DEFAULT_CSS = """
@@ -158,6 +168,14 @@ class HomeScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", show=False),  # the footer already shows ctrl+q
     ]
 
+    def __init__(
+        self, state: AppState, *, problems: Sequence[Problem] = (), chosen: Sequence[str] = ()
+    ) -> None:
+        super().__init__()
+        self.state = state
+        self.problems = problems
+        self._chosen_at_start = set(chosen)
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="home"):
@@ -181,11 +199,10 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        notice = broken_decks_notice(broken_paths(self.app.launch.problems))
+        notice = broken_decks_notice(broken_paths(self.problems))
         if notice:
             self.query_one("#deck-problems", Static).update(Content(notice))
             self.query_one("#deck-problems", Static).remove_class("hidden")
-        self._chosen_at_start = set(self.app.chosen_at_start)
         self.refresh_decks()
         self.query_one("#decks", SelectionList).focus()
 
@@ -197,12 +214,13 @@ class HomeScreen(Screen[None]):
         if self._rows:
             self._show_rows(self._rows)  # the same counts, laid out for the new width
 
+    @ends_app_on_store_error
     def refresh_decks(self) -> None:
-        app = self.app
+        """The profile line and the deck rows, counted again (the app calls this when the profile changes)."""
         self.query_one("#profile-line", Static).update(
-            Content(f"Profile: {visible(app.profile.name)}    (p switches profile or creates one)")
+            Content(f"Profile: {visible(self.state.profile.name)}    (p switches profile or creates one)")
         )
-        self._rows = deck_rows(app)
+        self._rows = deck_rows(self.state)
         self._show_rows(self._rows)
 
     def _show_rows(self, rows: list[DeckRow]) -> None:
@@ -240,21 +258,22 @@ class HomeScreen(Screen[None]):
     def chosen_decks(self) -> list[str]:
         return [deck_id for deck_id in self.query_one("#decks", SelectionList).selected if deck_id]
 
-    def action_start(self, mode: str) -> None:
+    def action_start(self, mode: Mode) -> None:
         self.start(mode)
 
-    def start(self, mode: str) -> None:
-        deck_ids = self.chosen_decks() or [deck.info.id for deck in self.app.decks]
+    def start(self, mode: Mode) -> None:
+        deck_ids = self.chosen_decks() or [deck.info.id for deck in self.state.decks]
         if not deck_ids:
             self.notify("There are no decks to study.", severity="warning")
             return
         if mode == "study":
-            self.app.start_session(SessionRequest(mode, deck_ids))
+            self.post_message(self.SessionRequested(SessionRequest(mode, deck_ids)))
             return
         count = _number(self.query_one("#drill-count", Input).value)
         timer = _number(self.query_one("#drill-timer", Input).value)
         seed = self.query_one("#drill-seed", Input).value.strip() or None
-        self.app.start_session(SessionRequest(mode, deck_ids, count=count or DRILL_COUNT, timer=timer, seed=seed))
+        request = SessionRequest(mode, deck_ids, count=count or DRILL_COUNT, timer=timer, seed=seed)
+        self.post_message(self.SessionRequested(request))
 
     @on(Input.Submitted, "DrillField")
     def drill_from_field(self, event: Input.Submitted) -> None:
@@ -262,15 +281,16 @@ class HomeScreen(Screen[None]):
         self.start("drill")
 
     @on(Button.Pressed)
-    def pressed(self, event: Button.Pressed) -> None:
+    async def pressed(self, event: Button.Pressed) -> None:
+        # The buttons do what the keys of the footer do.
         actions = {
-            "go-study": lambda: self.start("study"),
-            "go-drill": lambda: self.start("drill"),
-            "go-stats": self.app.action_stats,
-            "go-settings": self.app.action_settings,
+            "go-study": "start('study')",
+            "go-drill": "start('drill')",
+            "go-stats": "app.stats",
+            "go-settings": "app.settings",
         }
         if event.button.id in actions:
-            actions[event.button.id]()
+            await self.run_action(actions[event.button.id])
 
 
 def _number(text: str) -> int | None:
@@ -292,15 +312,16 @@ def broken_decks_notice(paths: list[str]) -> str:
     return visible(f"{decks} could not be loaded: run `{command}`")
 
 
-def deck_rows(app: OtsquizApp) -> list[DeckRow]:
+def deck_rows(state: AppState) -> list[DeckRow]:
     """(title, id, cards, questions, due, new, mastery) for each deck, for the profile in use.
 
     Counted by the database, so that a large collection opens as fast as a small one.
     """
     # Only the cards a deck has now count: one removed from its file is not "studied" any more.
-    counts = app.store.deck_counts(app.profile.id, app.clock(), {deck.info.id: deck.keys for deck in app.decks})
+    decks = {deck.info.id: deck.keys for deck in state.decks}
+    counts = state.store.deck_counts(state.profile.id, state.clock(), decks)
     rows = []
-    for deck in app.decks:
+    for deck in state.decks:
         questions = len(deck.keys)
         studied, due, mastered = counts.get(deck.info.id, (0, 0, 0))
         rows.append(

@@ -17,14 +17,18 @@ from textual.binding import ActiveBinding, Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.keys import key_to_character
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from otsquiz.core.scheduling import Grade
-from otsquiz.core.session import Outcome, Question, Session, SessionError
+from otsquiz.core.selection import SessionRequest
+from otsquiz.core.session import Outcome, Question, Session, SessionError, Summary
+from otsquiz.core.store import StoreError
 from otsquiz.core.text import visible
-from otsquiz.tui.app import OtsquizApp, SessionRequest
+from otsquiz.tui.failures import end_app, ends_app_on_store_error
+from otsquiz.tui.state import AppState
 from otsquiz.tui.text import plain
 from otsquiz.tui.widgets.answers import Answered, answer_widget, pending_response
 
@@ -76,7 +80,19 @@ def progress_text(session: Session, answering: bool) -> str:
 
 
 class QuizScreen(Screen[None]):
-    app: OtsquizApp
+    """A session of ``request`` over ``decks``, for the profile and on the clock of ``state``.
+
+    A database failure at any step ends the app with its message (otsquiz.tui.failures).
+    """
+
+    class SessionFinished(Message):
+        """The session ended: its ``summary`` (None if it never started), the ``outcomes`` shown, in order."""
+
+        def __init__(self, summary: Summary | None, outcomes: list[Outcome], feedback: bool) -> None:
+            super().__init__()
+            self.summary = summary
+            self.outcomes = outcomes
+            self.feedback = feedback
 
     # Parsed when this screen is first shown (the app stylesheet holds only shared rules).
     DEFAULT_CSS = """
@@ -191,10 +207,12 @@ class QuizScreen(Screen[None]):
         *[Binding(str(grade), f"rate({grade})", show=False) for grade in range(1, 5)],
     ]
 
-    def __init__(self, request: SessionRequest, decks: list[Any]) -> None:
+    def __init__(self, request: SessionRequest, decks: list[Any], state: AppState) -> None:
         super().__init__()
         self.request = request
         self.decks = decks
+        self.state = state
+        self._finished = False  # once finished, the summary is on its way: never a second one
         self.session: Session | None = None
         self.outcome: Outcome | None = None  # the verdict on screen, if any
         self.remaining_seconds = 0
@@ -209,34 +227,43 @@ class QuizScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         # The session starts here so that the first question is part of the screen
         # as first built: one layout and one styling pass before the first frame.
-        self.session = session = self._start_session()
-        question = session.current
-        yield Static(self._status_text(), id="status")
+        try:
+            self.session = session = self._start_session()
+            question = session.current
+            answer = self._answer_widget(question) if question is not None else None
+            status = self._status_text()
+        except StoreError as error:
+            end_app(self.app, error)
+            return
+        yield Static(status, id="status")
         with VerticalScroll(id="quiz"):
             yield Static(self._meta_text(question), id="card-meta")
             yield Static(plain(question.text) if question else "", id="question")
             with Vertical(id="answer-area"):
-                if question is not None:
-                    yield self._answer_widget(question)
+                if answer is not None:
+                    yield answer
             # The hint, the details and the verdict bar are mounted when first needed.
 
     def _start_session(self) -> Session:
-        app = self.app
+        state = self.state
         request = self.request
         return Session(
-            app.store,
-            app.profile,
+            state.store,
+            state.profile,
             self.decks,
-            mode=request.mode,  # type: ignore[arg-type]
+            mode=request.mode,
             count=request.count,
             types=request.types,
             seed=request.seed,
             feedback=request.feedback,
-            clock=app.clock,
+            clock=state.clock,
         )
 
+    @ends_app_on_store_error
     def on_mount(self) -> None:
-        if self.session is None or self.session.current is None:
+        if self.session is None:  # it could not start: the app is ending with the database's message
+            return
+        if self.session.current is None:
             self.finish()
             return
         self._start_timer()
@@ -245,6 +272,7 @@ class QuizScreen(Screen[None]):
         # Once the first question is on screen, prepare what judging an answer needs.
         self.call_after_refresh(self._prepare_answers)
 
+    @ends_app_on_store_error
     async def _prepare_answers(self) -> None:
         await self.mount(Footer())
         self.refresh_bindings()  # a footer lists its keys on the next bindings update
@@ -312,8 +340,11 @@ class QuizScreen(Screen[None]):
         if self._counted or session.mode == "drill":
             parts += [(progress_text(session, answering=self.outcome is None), "$success"), " · "]
         if session.feedback:
-            parts += [(f"score {session.score}/{session.done} · streak {session.streak}", "$text-accent"), " · "]
-        parts.append(visible(self.app.profile.name))
+            parts += [
+                (f"score {session.score}/{session.done} · streak {session.streak}", "$text-accent"),
+                " · ",
+            ]
+        parts.append(visible(self.state.profile.name))
         return Content.assemble(*parts)  # pieces are text, never markup
 
     def show_outcome(self, outcome: Outcome) -> None:
@@ -430,6 +461,7 @@ class QuizScreen(Screen[None]):
     # ------------------------------------------------------------ answering
 
     @on(Answered)
+    @ends_app_on_store_error
     def answered(self, event: Answered) -> None:
         event.stop()
         session = self.session
@@ -464,10 +496,12 @@ class QuizScreen(Screen[None]):
 
         return found.first(SelfRated)
 
+    @ends_app_on_store_error
     def action_next(self) -> None:
         if self.outcome is not None:
             self.show_question()
 
+    @ends_app_on_store_error
     def action_hint(self) -> None:
         if self.session is None or self.outcome is not None or self.session.current is None:
             return
@@ -477,6 +511,7 @@ class QuizScreen(Screen[None]):
             widget.update(plain(f"Hint: {hint}"))
             widget.remove_class("hidden")
 
+    @ends_app_on_store_error
     def action_give_up(self) -> None:
         if self.session is not None and self.outcome is None and self.session.current is not None:
             self.show_outcome(self.session.give_up())
@@ -494,6 +529,7 @@ class QuizScreen(Screen[None]):
         else:
             self.show_outcome(session.submit(response))
 
+    @ends_app_on_store_error
     def action_overrule(self) -> None:
         if self.session is None or self.outcome is None:
             return
@@ -506,6 +542,7 @@ class QuizScreen(Screen[None]):
         self.show_outcome(revised)
         self.notify(f"Counted as {'right' if revised.correct else 'wrong'}.")
 
+    @ends_app_on_store_error
     def action_undo(self) -> None:
         if self.session is None:
             return
@@ -541,16 +578,18 @@ class QuizScreen(Screen[None]):
 
         self.app.push_screen(Confirm(question), ended)
 
+    @ends_app_on_store_error
     def finish(self) -> None:
+        """End the session (its end is recorded) and ask the app for the summary in place of this screen."""
         self._stop_timer()
+        if self._finished:
+            return
+        self._finished = True
         session = self.session
         if session is None:
-            self.app.show_home()
+            self.post_message(self.SessionFinished(None, self._outcomes, feedback=True))
             return
-        from otsquiz.tui.screens.summary import SummaryScreen
-
-        summary = session.summary()
-        self.app.switch_screen(SummaryScreen(summary, self._outcomes, session.feedback))
+        self.post_message(self.SessionFinished(session.summary(), self._outcomes, session.feedback))
 
     # ------------------------------------------------------------ the drill timer
 
@@ -564,6 +603,7 @@ class QuizScreen(Screen[None]):
         self._timer_text = f"⏱ {seconds}s"
         self._timer = self.set_interval(1, self._tick)
 
+    @ends_app_on_store_error
     def _tick(self) -> None:
         self.remaining_seconds -= 1
         self._timer_text = f"⏱ {max(0, self.remaining_seconds)}s"

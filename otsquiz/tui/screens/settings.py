@@ -6,17 +6,24 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
-from otsquiz.core.store import Settings
+from otsquiz.core.store import Profile, Settings
 from otsquiz.core.text import visible
-from otsquiz.tui.app import OtsquizApp
 from otsquiz.tui.text import plain
 
 
 class SettingsScreen(ModalScreen[bool]):
-    app: OtsquizApp
+    """The settings of ``profile``; dismissed with True once saved, False when cancelled."""
+
+    class SettingsSaved(Message):
+        """The learner saved ``settings`` for the profile the screen was opened on (the app stores them)."""
+
+        def __init__(self, settings: Settings) -> None:
+            super().__init__()
+            self.settings = settings
 
     # Parsed when this screen is first shown (the app stylesheet holds only shared rules).
     DEFAULT_CSS = """
@@ -37,14 +44,18 @@ class SettingsScreen(ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
+    def __init__(self, profile: Profile) -> None:
+        super().__init__()
+        self.profile = profile
+        self._theme_before = ""  # the app's theme when opened, for a cancel to put back after a preview
+
     def compose(self) -> ComposeResult:
-        settings = self.app.profile.settings
+        settings = self.profile.settings
         themes = sorted(self.app.available_themes)
+        self._theme_before = self.app.theme
         with VerticalScroll(id="settings", classes="dialog") as dialog:
             dialog.can_focus = False  # it scrolls on a small terminal; the keys go to the fields
-            yield Static(
-                plain(f"Settings for profile {visible(self.app.profile.name)}"), classes="section-title"
-            )
+            yield Static(plain(f"Settings for profile {visible(self.profile.name)}"), classes="section-title")
             yield Static("Desired retention: the chance of remembering a card when it is due (0.70-0.99)")
             yield Input(f"{settings.desired_retention:.2f}", id="retention", type="number")
             yield Static("New cards per day")
@@ -81,7 +92,6 @@ class SettingsScreen(ModalScreen[bool]):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        app = self.app
         error = self.query_one("#settings-error", Static)
         try:
             retention = float(self.query_one("#retention", Input).value)
@@ -96,16 +106,13 @@ class SettingsScreen(ModalScreen[bool]):
             error.update("New cards per day must be between 0 and 9999.")
             return
         theme = self.query_one("#theme", Select).value
-        settings = app.profile.settings._replace(desired_retention=retention, new_per_day=new_per_day)
+        settings = self.profile.settings._replace(desired_retention=retention, new_per_day=new_per_day)
         if isinstance(theme, str):
             settings = settings._replace(theme=theme)
-        app.profile = app.store.save_settings(app.profile, settings)
-        app.use_profile(app.profile.name)
-        app.refresh_home()
-        self.notify("Settings saved.")
+        self.post_message(self.SettingsSaved(settings))  # before dismissing: messages are handled in order
         self.dismiss(True)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.app.use_profile(self.app.profile.name)  # undo a theme preview
+        self.app.theme = self._theme_before  # undo a theme preview
         self.dismiss(False)

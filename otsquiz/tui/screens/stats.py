@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
-from functools import partial
 from typing import Any
 
 from textual import work
@@ -26,8 +25,9 @@ from textual_plotext import PlotextPlot
 
 from otsquiz.core.store import StoreError
 from otsquiz.core.text import visible
-from otsquiz.tui.app import OtsquizApp
+from otsquiz.tui.failures import end_app
 from otsquiz.tui.screens.home import ROW_MARGIN, TITLE_WIDTH, mastery_bar
+from otsquiz.tui.state import AppState
 from otsquiz.tui.text import plain
 
 CALENDAR_WEEKS = 12
@@ -89,7 +89,7 @@ def shorten(text: str, width: int) -> str:
 
 
 class StatsScreen(Screen[None]):
-    app: OtsquizApp
+    """The figures of ``state``'s profile over its decks."""
 
     # Parsed when this screen is first shown (the app stylesheet holds only shared rules).
     DEFAULT_CSS = """
@@ -117,6 +117,10 @@ class StatsScreen(Screen[None]):
 
     BINDINGS = [Binding("escape,q", "close", "Back")]
 
+    def __init__(self, state: AppState) -> None:
+        super().__init__()
+        self.state = state
+
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="stats"):
@@ -129,17 +133,17 @@ class StatsScreen(Screen[None]):
     @work(thread=True, exclusive=True)
     def _read_figures(self) -> None:
         """The figures, read off the UI thread: a large collection with a long history takes a moment."""
-        app = self.app
-        decks = {deck.info.id: deck.keys for deck in app.decks}
+        app, state = self.app, self.state
+        decks = {deck.info.id: deck.keys for deck in state.decks}
         # One read for the calendar's twelve weeks; the charts show the last and next 30 days of it.
         try:
-            report = app.store.stats(app.profile.id, decks, now=app.clock(), days=7 * CALENDAR_WEEKS)
+            report = state.store.stats(state.profile.id, decks, now=state.clock(), days=7 * CALENDAR_WEEKS)
         except StoreError as error:
-            # As on the UI thread: the message alone (StoreError renders as it), and exit code 1.
-            app.call_from_thread(partial(app.exit, return_code=1, message=error))
+            app.call_from_thread(end_app, app, error)  # as on the UI thread: the message alone, exit code 1
             return
         if not get_current_worker().is_cancelled:  # the learner may have left the screen meanwhile
-            app.call_from_thread(self._show, report)
+            # Textual's hints cannot tell the result type of an async callback (it is None here).
+            app.call_from_thread(self._show, report)  # type: ignore[arg-type]
 
     async def _show(self, report: dict[str, Any]) -> None:
         if not self.is_attached:
@@ -169,8 +173,10 @@ class StatsScreen(Screen[None]):
             Static(plain(headline(report)), id="stats-headline"),
             Horizontal(PlotextPlot(id="reviews-chart"), PlotextPlot(id="forecast-chart"), id="charts"),
             Static("Study days (last 12 weeks)", classes="section-title"),
-            Static(calendar(per_day, self.app.clock().astimezone().date()), id="calendar"),
-            Static("Mastery per deck (questions with a stability of 21 days or more)", classes="section-title"),
+            Static(calendar(per_day, self.state.clock().astimezone().date()), id="calendar"),
+            Static(
+                "Mastery per deck (questions with a stability of 21 days or more)", classes="section-title"
+            ),
             Static(plain("\n".join(self._mastery_rows(report)) or "No decks."), id="mastery"),
             Static(f"Leeches ({len(leeches)}): questions forgotten 8 times or more", classes="section-title"),
             Static(
@@ -181,7 +187,7 @@ class StatsScreen(Screen[None]):
 
     def _mastery_rows(self, report: dict[str, Any]) -> list[str]:
         """One row per deck, fitting the screen: long titles are cut, the bar is shorter below 100 columns."""
-        titles = {deck.info.id: visible(deck.info.title) for deck in self.app.decks}
+        titles = {deck.info.id: visible(deck.info.title) for deck in self.state.decks}
         room = self.app.size.width - ROW_MARGIN
         bar = 20 if room >= 100 else 10
         tails = [
@@ -200,7 +206,7 @@ class StatsScreen(Screen[None]):
         plot = self.query_one(selector, PlotextPlot).plt
         plot.clear_figure()
         plot.title(title)
-        positions = list(range(len(values)))
+        positions: list[float] = list(range(len(values)))  # plotext's hints take floats
         plot.bar(positions, values, width=0.6)
         # Labels far enough apart for 80 columns: plotext shifts crowded labels off their
         # ticks, in an order that changes from run to run (it passes them through a set).
@@ -208,7 +214,8 @@ class StatsScreen(Screen[None]):
         plot.xticks(positions[::step], labels[::step])
         counts = count_ticks(max(values, default=0))
         plot.ylim(0, counts[-1])
-        plot.yticks(counts, [str(count) for count in counts])
+        ticks: list[float] = list(counts)
+        plot.yticks(ticks, [str(count) for count in counts])
 
     def action_close(self) -> None:
         self.dismiss()

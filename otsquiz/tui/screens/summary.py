@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, Header, Static
 
@@ -13,6 +14,9 @@ from otsquiz.tui.text import plain
 
 
 class SummaryScreen(Screen[None]):
+    class Closed(Message):
+        """The learner is done with the summary (the app goes back to home)."""
+
     # Parsed when this screen is first shown (the app stylesheet holds only shared rules).
     DEFAULT_CSS = """
     #summary {
@@ -48,7 +52,9 @@ class SummaryScreen(Screen[None]):
             yield Static(title, id="summary-title")
             # A drill ended early scores out of the questions it set, never "1/1 (100%)".
             left = summary.unanswered if summary.mode == "drill" else 0
-            yield Digits(f"{summary.correct}/{summary.planned if left else summary.questions}", id="summary-score")
+            yield Digits(
+                f"{summary.correct}/{summary.planned if left else summary.questions}", id="summary-score"
+            )
             minutes, seconds = divmod(round(summary.seconds), 60)
             duration = f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
             score = (
@@ -90,4 +96,4 @@ class SummaryScreen(Screen[None]):
         return "\n".join(lines)
 
     def action_close(self) -> None:
-        self.app.show_home()  # type: ignore[attr-defined]
+        self.post_message(self.Closed())
