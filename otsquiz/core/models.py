@@ -1,7 +1,8 @@
 """The deck format as Pydantic models: the single source of truth for what a deck may hold.
 
-The JSON Schema that editors use (``otsquiz schema``) is generated from these
-models, and the loader maps their validation errors back to lines in the TOML
+Each card kind's model lives with the kind (``otsquiz.core.kinds``); this module
+assembles them with the ``[deck]`` table into ``DeckFile``. The JSON Schema that
+editors use (``otsquiz schema``) is generated from these models, and the loader maps their validation errors back to lines in the TOML
 source. Rules that involve several fields (a distractor repeating the answer,
 duplicate ids) raise ``PydanticCustomError`` with a ``loc`` in their context,
 so that the loader can point at the exact element rather than the whole card.
@@ -60,11 +61,10 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 1
-_Strict = Strict
 _Card = CardModel  # the fields every card has (the loader lists them in its messages)
 
 
-class SourceTable(_Strict):
+class SourceTable(Strict):
     """Where the facts of a deck come from; cards name it by ``id``."""
 
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
@@ -73,7 +73,7 @@ class SourceTable(_Strict):
     published: date | None = None
 
 
-class DeckTable(_Strict):
+class DeckTable(Strict):
     """The ``[deck]`` table."""
 
     id: DeckId = Field(description="Slug: a-z, 0-9 and '-', 2-64 characters, unique among loaded decks.")
@@ -112,7 +112,7 @@ else:
     Card = Annotated[Union[tuple(CARD_MODELS.values())], Field(discriminator="type")]  # noqa: UP007
 
 
-class DeckFile(_Strict):
+class DeckFile(Strict):
     """A whole deck file, as validated (``compile`` gives the ``cards.Deck`` the rest of otsquiz uses)."""
 
     model_config = ConfigDict(
