@@ -8,7 +8,7 @@ when a deck is validated (see ``fields``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     from otsquiz.core.answers import AnswerIndex
@@ -65,27 +65,9 @@ class Checking(NamedTuple):
     others: Callable[[], AnswerIndex]  # the deck's typo guard, built when first needed
 
 
-class Record(Protocol):
-    """The common fields of every compiled card."""
-
-    @property
-    def type(self) -> str: ...
-    @property
-    def id(self) -> str | None: ...
-    @property
-    def explanation(self) -> str: ...
-    @property
-    def hint(self) -> str: ...
-    @property
-    def source(self) -> str: ...
-    @property
-    def tags(self) -> tuple[str, ...]: ...
-    @property
-    def question(self) -> str: ...
-    def answer_texts(self) -> list[str]: ...
-
-
-C = TypeVar("C", bound=Record)
+# A kind's compiled record: a NamedTuple whose first fields are type, id, explanation,
+# hint, source and tags, with a ``question`` property and ``answer_texts()`` (see cards.Card).
+C = TypeVar("C", bound=tuple[Any, ...])
 
 
 class Kind(Generic[C]):
