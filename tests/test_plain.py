@@ -508,7 +508,9 @@ def test_a_no_feedback_drill_offers_neither_undo_nor_overrule(store: Store) -> N
     out, _, _ = run_at_terminal(session, "x", ":overrule", ":undo", "y", ":o")
     assert ":undo" not in out[0] and ":overrule" not in out[0] and ":hint" in out[0]
     text = "\n".join(out)
-    assert "Can't do that: a drill without feedback is not overruled: its verdicts are given at the end." in text
+    assert (
+        "Can't do that: a drill without feedback is not overruled: its verdicts are given at the end." in text
+    )
     assert "Can't do that: a drill's answers stand; undo is for study sessions." in text
     assert "Overruled" not in text and "Enter for the summary" not in text
 

@@ -1190,7 +1190,9 @@ def test_remaining_by_state_counts_the_queue_by_the_cards_states(
     past = clock.now - timedelta(days=3)
     studied = {
         "relearn": CardState(DECK_ID, "relearn", State.Relearning, 0, 2.0, 6.0, past, past, 4, 1),
-        "review": CardState(DECK_ID, "review", State.Review, None, 30.0, 5.0, past, past - timedelta(days=30), 3),
+        "review": CardState(
+            DECK_ID, "review", State.Review, None, 30.0, 5.0, past, past - timedelta(days=30), 3
+        ),
     }
     for key, state in studied.items():
         store.record(
@@ -1397,7 +1399,12 @@ def test_the_main_answer_matched_needs_no_also(store: Store, profile: Profile, c
 def test_a_cloze_gap_shows_the_accepted_spelling_it_matched(
     store: Store, profile: Profile, clock: Clock
 ) -> None:
-    cloze = {"id": "seat", "type": "cloze", "text": "It is {{Istanbul}}.", "accept": {"Istanbul": ["Constantinople"]}}
+    cloze = {
+        "id": "seat",
+        "type": "cloze",
+        "text": "It is {{Istanbul}}.",
+        "accept": {"Istanbul": ["Constantinople"]},
+    }
     outcome = Session(store, profile, [make_deck(cloze)], clock=clock).submit("Constantinopel")
     assert outcome.correct and outcome.forgiven == ("typo",)
     assert (outcome.expected, outcome.main_answer) == ("Constantinople", "Istanbul")
