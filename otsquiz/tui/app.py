@@ -123,9 +123,9 @@ class OtsquizApp(App[int]):
 
     def get_default_screen(self) -> Screen[Any]:
         # The first screen is the one the user asked for: building only it is what
-        # makes the first card show quickly. Home is built when a session ends.
+        # makes the first card show quickly (pushing it over Textual's empty default
+        # screen would cost ~27 M instructions). Home is built when a session ends.
         start = self.launch.start
-        # (Pushing it over Textual's empty default screen instead costs ~27 M instructions.)
         return self._quiz(start) if start is not None else self._home()
 
     def on_mount(self) -> None:
@@ -392,16 +392,15 @@ def run_app(launch: Launch) -> int:
     The store opens before the terminal is taken over, so a database that
     cannot be used is reported as a plain message, with nothing drawn.
     """
-    from otsquiz.core.store import Store, StoreError
+    from otsquiz.core.store import Store
 
     store: Store | None = None
     try:
         store = Store.open()
         # Started on a session, home later lists every deck, not only those named.
         library = load_library if launch.start is not None else None
-        app = OtsquizApp(
-            launch, store=store, catch_signals=True, library=library
-        )  # reads (or creates) the profile
+        # The app reads (or creates) the profile as it is built.
+        app = OtsquizApp(launch, store=store, catch_signals=True, library=library)
     except StoreError as error:
         if store is not None:
             store.close()
