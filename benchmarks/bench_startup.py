@@ -57,7 +57,9 @@ def time_to_screen(command: str, marker: str, env: dict[str, str]) -> float:
     subprocess.run([*tmux, "new-session", "-d", "-x", "100", "-y", "30", launch], check=True)
     try:
         for _ in range(20_000):
-            screen = subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True, text=True, check=False).stdout
+            screen = subprocess.run(
+                [*tmux, "capture-pane", "-p"], capture_output=True, text=True, check=False
+            ).stdout
             if marker in screen:
                 return time.perf_counter() - start
             time.sleep(0.002)

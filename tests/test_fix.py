@@ -15,7 +15,7 @@ from tests.conftest import REPO, require_program
 
 OTSQUIZ = [sys.executable, "-m", "otsquiz"]
 DECK = 'format = 1\n[deck]\nid = "mine"\ntitle = "Mine"\n\n[[cards]]\ntype = "typed"\nprompt = "Capital of Kyrgyzstan?"\nanswer = "Bishkek"\n'
-FIXED = DECK.replace('[[cards]]\n', '[[cards]]\nid = "capital-kyrgyzstan"\n')
+FIXED = DECK.replace("[[cards]]\n", '[[cards]]\nid = "capital-kyrgyzstan"\n')
 
 
 def run(*args: str, cwd: Path = REPO, input: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -67,7 +67,9 @@ def write_deck(path: Path) -> Path:
 
 @pytest.mark.parametrize("mode", ["study", "drill"])
 @pytest.mark.parametrize("signum", SIGNALS, ids=lambda s: signal.Signals(s).name)
-def test_a_signal_while_the_plain_mode_waits_keeps_every_answer(tmp_path: Path, mode: str, signum: int) -> None:
+def test_a_signal_while_the_plain_mode_waits_keeps_every_answer(
+    tmp_path: Path, mode: str, signum: int
+) -> None:
     deck = write_deck(tmp_path / "sig.toml")
     process = subprocess.Popen(
         [sys.executable, "-m", "otsquiz", mode, "--plain", "--profile", "sig", str(deck)],
@@ -104,7 +106,9 @@ def test_a_signal_while_the_plain_mode_waits_keeps_every_answer(tmp_path: Path, 
 
 
 @pytest.mark.parametrize("mode", ["study", "drill"])
-def test_ctrl_c_in_the_plain_mode_prints_the_summary_and_finishes_the_session(tmp_path: Path, mode: str) -> None:
+def test_ctrl_c_in_the_plain_mode_prints_the_summary_and_finishes_the_session(
+    tmp_path: Path, mode: str
+) -> None:
     deck = write_deck(tmp_path / "sig.toml")
     process = subprocess.Popen(
         [sys.executable, "-m", "otsquiz", mode, "--plain", "--profile", "sig", str(deck)],
@@ -197,10 +201,14 @@ def test_a_signal_ends_a_command_cleanly(target: str, args: list[str], signum: i
 def test_fix_interrupted_before_the_rename_leaves_the_old_file(tmp_path: Path, signum: int) -> None:
     deck = tmp_path / "deck.toml"
     deck.write_text(DECK)
-    code, errors = signalled_at("os.fsync", signum, "fix", str(deck))  # the new text is written, not yet in place
+    code, errors = signalled_at(
+        "os.fsync", signum, "fix", str(deck)
+    )  # the new text is written, not yet in place
     assert (code, errors) == (128 + signum, message(signum))
     assert deck.read_text() == DECK
-    assert [p.name for p in tmp_path.iterdir() if p.name != "otsquiz-home"] == ["deck.toml"]  # no temporary file
+    assert [p.name for p in tmp_path.iterdir() if p.name != "otsquiz-home"] == [
+        "deck.toml"
+    ]  # no temporary file
 
 
 def test_fix_interrupted_after_the_rename_leaves_the_new_file(tmp_path: Path) -> None:

@@ -24,7 +24,29 @@ from otsquiz.core.toml_positions import locate
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _STOP_WORDS = frozenset(
-    ["a", "an", "the", "of", "in", "on", "at", "to", "is", "was", "which", "what", "who", "when", "where", "how", "did", "does", "do", "by", "for"]
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "is",
+        "was",
+        "which",
+        "what",
+        "who",
+        "when",
+        "where",
+        "how",
+        "did",
+        "does",
+        "do",
+        "by",
+        "for",
+    ]
 )
 MAX_SLUG_WORDS = 6
 

@@ -43,11 +43,6 @@ class Question(NamedTuple):
     def card(self) -> Card:
         return self.study.card
 
-    @property
-    def kind(self) -> AnswerForm:
-        """The answer form, by its former name (kept while the front ends move to ``form``)."""
-        return self.form
-
 
 class Judgement(NamedTuple):
     """The verdict on one response to a question, before anything is recorded."""

@@ -25,6 +25,7 @@ from otsquiz.core.kinds.base import AnswerForm
 from otsquiz.core.kinds.cloze import GAP_MARK
 from otsquiz.core.questions import Judgement, Question, Questions
 from otsquiz.core.scheduling import CardState, Grade, Scheduler, State, grade_for, note_of, plan_queue
+from otsquiz.core.selection import Mode
 from otsquiz.core.store import Profile, SessionTotals, Store, StoreError
 
 __all__ = [
@@ -34,7 +35,6 @@ __all__ = [
     "NO_FLASHCARDS",
     "AnswerForm",
     "Judgement",
-    "Kind",
     "Outcome",
     "Question",
     "Remaining",
@@ -43,8 +43,6 @@ __all__ = [
     "Summary",
 ]
 
-Mode = Literal["study", "drill"]
-Kind = AnswerForm  # its former name
 # A learning card due again within this many seconds comes back in this session.
 LEARN_AHEAD_SECONDS = 20 * 60
 # New cards are looked for this many at a time at first, then twice as many each time.

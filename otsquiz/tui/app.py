@@ -25,12 +25,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from otsquiz.core.problems import Problem
-from otsquiz.core.selection import Mode
-from otsquiz.core.selection import SessionRequest as SessionRequest  # re-exported: cli and tests import it
+from otsquiz.core.selection import Mode, SessionRequest, library_decks
 from otsquiz.core.store import StoreError
 from otsquiz.core.text import visible
 from otsquiz.tui.failures import ends_app_on_store_error
-from otsquiz.tui.state import broken_paths as broken_paths  # re-exported: the name's old home
+from otsquiz.tui.state import broken_paths
 
 if TYPE_CHECKING:
     from otsquiz.core.cards import Deck
@@ -60,17 +59,6 @@ class Launch(NamedTuple):
 
 
 Library = Callable[[], tuple[list["Deck"], list[Problem]]]
-
-
-def load_library() -> tuple[list[Deck], list[Problem]]:
-    """Every deck home lists (bundled and the user's, as ``otsquiz`` loads them), and the problems of the rest."""
-    from otsquiz.core.library import load_decks
-    from otsquiz.core.paths import bundled_decks_dir, user_decks_dir
-
-    user = user_decks_dir()
-    results = load_decks([bundled_decks_dir(), *([user] if user.is_dir() else [])])
-    decks = [result.deck for result in results if result.ok and result.deck is not None]
-    return decks, [problem for result in results if not result.ok for problem in result.problems]
 
 
 def screenshot_folder() -> Path:
@@ -398,7 +386,7 @@ def run_app(launch: Launch) -> int:
     try:
         store = Store.open()
         # Started on a session, home later lists every deck, not only those named.
-        library = load_library if launch.start is not None else None
+        library = library_decks if launch.start is not None else None
         # The app reads (or creates) the profile as it is built.
         app = OtsquizApp(launch, store=store, catch_signals=True, library=library)
     except StoreError as error:

@@ -104,7 +104,16 @@ def test_processes_studying_the_same_cards_lose_no_update(db_path: Path, otsquiz
     wall0 = time.time()
     children = [
         subprocess.Popen(
-            [sys.executable, "-c", STUDY_CHILD, str(db_path), str(seed), str(wall0), str(answers), str(CARDS)],
+            [
+                sys.executable,
+                "-c",
+                STUDY_CHILD,
+                str(db_path),
+                str(seed),
+                str(wall0),
+                str(answers),
+                str(CARDS),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

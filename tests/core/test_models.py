@@ -102,7 +102,9 @@ def test_every_card_type_rejects_invalid_fields(kind: str, change: dict[str, Any
         ("order", {"items": ["Baku", "Astana", "BAKU"]}, "twice"),
     ],
 )
-def test_options_a_learner_could_not_tell_apart_are_errors(kind: str, change: dict[str, Any], message: str) -> None:
+def test_options_a_learner_could_not_tell_apart_are_errors(
+    kind: str, change: dict[str, Any], message: str
+) -> None:
     with pytest.raises(ValidationError, match=message):
         DeckFile.model_validate(deck(card(kind, **change)))
 

@@ -42,7 +42,9 @@ def test_different_names_stay_different(store: Store) -> None:
 
 def test_profiles_stored_apart_by_an_older_otsquiz_are_each_found_by_their_own_spelling(store: Store) -> None:
     for name in ("Aygerim", "aygerim", NFD_AYSE, NFC_AYSE):
-        store.connection.execute("INSERT INTO profiles (name, created, settings) VALUES (?, 0, '{}')", (name,))
+        store.connection.execute(
+            "INSERT INTO profiles (name, created, settings) VALUES (?, 0, '{}')", (name,)
+        )
     ids = {profile.name: profile.id for profile in store.profiles()}
     assert store.profile("aygerim").id == ids["aygerim"]
     assert store.profile("Aygerim").id == ids["Aygerim"]
@@ -59,7 +61,9 @@ def test_an_unknown_name_is_still_unknown(store: Store) -> None:
 
 
 def test_profile_key() -> None:
-    assert profile_key("  Ay\u015fe   Öğretmen ") == profile_key(unicodedata.normalize("NFD", "ayşe öğretmen"))
+    assert profile_key("  Ay\u015fe   Öğretmen ") == profile_key(
+        unicodedata.normalize("NFD", "ayşe öğretmen")
+    )
     assert profile_key("STRASSE") == profile_key("straße")
     assert profile_key("Ali") != profile_key("Alì")
 

@@ -125,9 +125,7 @@ class Terminal:
         """The process the pane's shell is running (the command given to ``start``)."""
         shell = int(self.state("pane_pid"))
         children = [
-            int(stat.parent.name)
-            for stat in Path("/proc").glob("[0-9]*/stat")
-            if _parent_pid(stat) == shell
+            int(stat.parent.name) for stat in Path("/proc").glob("[0-9]*/stat") if _parent_pid(stat) == shell
         ]
         assert len(children) == 1, children
         return children[0]
@@ -241,13 +239,17 @@ def test_study_three_cards_in_a_real_terminal_then_see_the_progress(
 def test_a_database_held_by_another_program_ends_the_app_with_a_message_not_a_traceback(
     terminal: Terminal, otsquiz: str, otsquiz_home: Path
 ) -> None:
-    terminal.start(f"env OTSQUIZ_HOME={shlex.quote(str(otsquiz_home))} {shlex.quote(otsquiz)} study {DECK_ID}")
+    terminal.start(
+        f"env OTSQUIZ_HOME={shlex.quote(str(otsquiz_home))} {shlex.quote(otsquiz)} study {DECK_ID}"
+    )
     first = statement_on(terminal.wait_for(card_on_screen, "the first card"))
     assert first is not None
     terminal.press("t" if STATEMENTS[first] else "f")
     terminal.wait_for_text("✓ Correct")
     terminal.press("Enter")
-    second = statement_on(terminal.wait_for(lambda s: card_on_screen(s) and first not in s, "the second card"))
+    second = statement_on(
+        terminal.wait_for(lambda s: card_on_screen(s) and first not in s, "the second card")
+    )
     assert second is not None
 
     # Another program takes the write lock and keeps it past otsquiz's busy timeout.
@@ -277,7 +279,9 @@ def test_a_signal_ends_the_app_with_the_terminal_restored_and_the_answers_kept(
 ) -> None:
     if not Path("/proc/self/stat").exists():
         pytest.skip("finding the app's process needs /proc")
-    terminal.start(f"env OTSQUIZ_HOME={shlex.quote(str(otsquiz_home))} {shlex.quote(otsquiz)} study {DECK_ID}")
+    terminal.start(
+        f"env OTSQUIZ_HOME={shlex.quote(str(otsquiz_home))} {shlex.quote(otsquiz)} study {DECK_ID}"
+    )
     first = statement_on(terminal.wait_for(card_on_screen, "the first card"))
     assert first is not None
     terminal.press("t" if STATEMENTS[first] else "f")

@@ -24,9 +24,10 @@ from textual.widgets import Footer, Input
 from otsquiz.core.models import DeckFile
 from otsquiz.core.problems import Problem
 from otsquiz.core.scheduling import Grade
+from otsquiz.core.selection import SessionRequest
 from otsquiz.core.session import Question, Session
 from otsquiz.core.store import Store
-from otsquiz.tui.app import Launch, OtsquizApp, SessionRequest
+from otsquiz.tui.app import Launch, OtsquizApp
 
 # A Wednesday, mid-morning in UTC: well inside one study day.
 NOW = datetime(2026, 6, 10, 10, 0, tzinfo=UTC)
@@ -210,7 +211,7 @@ async def press_answer(
     Each key press costs Pilot a few tens of milliseconds; tests that are not
     about typing paste the text, then press enter as a learner would.
     """
-    if not keystrokes and question.kind in ("text", "number"):
+    if not keystrokes and question.form in ("text", "number"):
         pilot.app.screen.query_one("#text-answer", Input).insert_text_at_cursor(answer_text(question, right))
         await pilot.press("enter")
         return
@@ -365,7 +366,7 @@ def record_progress(days: dict[int, int], decks: list[Any] | None = None) -> Non
                 question = session.current
                 if number % 3 == 2:
                     session.give_up()
-                elif question.kind == "self":
+                elif question.form == "self":
                     session.rate(Grade.GOOD)
                 else:
                     session.submit(right_response(question))

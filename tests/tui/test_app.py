@@ -221,7 +221,9 @@ async def test_a_self_rated_card_is_not_overruled(make_app: AppFactory) -> None:
 
 
 async def test_the_footer_offers_only_the_keys_that_apply(make_app: AppFactory) -> None:
-    app = make_app([type_deck("typed"), type_deck("truefalse")], start=study(["only-typed", "only-truefalse"]))
+    app = make_app(
+        [type_deck("typed"), type_deck("truefalse")], start=study(["only-typed", "only-truefalse"])
+    )
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = await quiz(pilot)

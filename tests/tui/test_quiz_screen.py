@@ -332,7 +332,9 @@ async def test_number_keys_toggle_the_options_of_a_multi_card(make_app: AppFacto
         assert rows_with(app, f"[ ] 1. {options[0]}") and rows_with(app, f"[x] 2. {options[1]}")
         await pilot.press("2")  # off again
         answers = set(CARDS["multi"]["answers"])
-        await pilot.press(*[str(number) for number, option in enumerate(options, start=1) if option in answers])
+        await pilot.press(
+            *[str(number) for number, option in enumerate(options, start=1) if option in answers]
+        )
         await pilot.press("9")  # no ninth option: nothing happens
         await pilot.press("enter")
         await pilot.pause()

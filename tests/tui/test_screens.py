@@ -358,7 +358,9 @@ async def test_help_at_80_columns_breaks_no_line(make_app: AppFactory) -> None:
 
 async def test_home_counts_only_the_cards_a_deck_has_now(make_app: AppFactory) -> None:
     record_progress({0: 1})  # the first card, "capital", studied
-    without_it = make_deck("all-types", [card for kind, card in CARDS.items() if kind != "basic"], "Every card type")
+    without_it = make_deck(
+        "all-types", [card for kind, card in CARDS.items() if kind != "basic"], "Every card type"
+    )
     app = make_app([without_it])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -413,7 +415,9 @@ async def test_the_charts_fit_their_titles_and_stack_on_a_narrow_terminal(
     async with app.run_test(size=size) as pilot:
         await pilot.press("t")
         await figures_read(pilot)
-        answers, forecast = (app.screen.query_one(chart, PlotextPlot) for chart in ("#reviews-chart", "#forecast-chart"))
+        answers, forecast = (
+            app.screen.query_one(chart, PlotextPlot) for chart in ("#reviews-chart", "#forecast-chart")
+        )
         for chart, title in ((answers, "Reviews per day"), (forecast, "Reviews due")):
             assert title in Text.from_ansi(chart.plt.build()).plain
         stacked = forecast.region.y >= answers.region.bottom
@@ -470,11 +474,15 @@ def test_every_key_the_help_names_is_bound_to_what_it_says() -> None:
         "escape          end the session": (quiz, ["escape"], "finish"),
         "?  or F1        this help": (_bound(OtsquizApp.BINDINGS), ["question_mark", "f1"], "help"),
         "Choose all      space or 1-9 toggles": (
-            _bound(MultiAnswer.BINDINGS), ["space", *map(str, range(1, 10))], "toggle"
+            _bound(MultiAnswer.BINDINGS),
+            ["space", *map(str, range(1, 10))],
+            "toggle",
         ),
         "True or false   t or f": (_bound(TrueFalseAnswer.BINDINGS), ["t", "f"], "answer"),
         "Put in order    shift+↑ / shift+↓ (or k / j)": (
-            _bound(OrderAnswer.BINDINGS), ["shift+up", "shift+down", "k", "j"], "move"
+            _bound(OrderAnswer.BINDINGS),
+            ["shift+up", "shift+down", "k", "j"],
+            "move",
         ),
     }
     for line, (bindings, keys, action) in named.items():

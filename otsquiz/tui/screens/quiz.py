@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
+from otsquiz.core.kinds import label
 from otsquiz.core.scheduling import Grade
 from otsquiz.core.selection import SessionRequest
 from otsquiz.core.session import Outcome, Question, Session, SessionError, Summary
@@ -34,18 +35,6 @@ from otsquiz.tui.widgets.answers import Answered, answer_widget, pending_respons
 
 if TYPE_CHECKING:
     from otsquiz.tui.widgets.answers.self_rated import SelfRated
-
-KIND_NAMES = {
-    "basic": "Flashcard",
-    "typed": "Type the answer",
-    "number": "Type a number",
-    "cloze": "Fill the gap",
-    "choice": "Choose one",
-    "multi": "Choose all that apply",
-    "truefalse": "True or false",
-    "order": "Put in order",
-    "match": "Match the pairs",
-}
 
 
 def interval_text(delta: timedelta) -> str:
@@ -310,13 +299,13 @@ class QuizScreen(Screen[None]):
         if question is None:
             return Content()
         card_type = question.study.type
-        meta = f"{question.study.deck_id} · {KIND_NAMES.get(card_type, card_type)}"
+        meta = f"{question.study.deck_id} · {label(card_type)}"
         if question.study.reverse:
             meta += " · reversed"
         return plain(meta)
 
     def _answer_widget(self, question: Question) -> Any:
-        if question.kind != "self":
+        if question.form != "self":
             return answer_widget(question)
         assert self.session is not None
         from otsquiz.tui.widgets.answers.self_rated import SelfRated
@@ -367,7 +356,7 @@ class QuizScreen(Screen[None]):
         else:
             verdict.update(plain(time_up + _verdict_text(outcome)))
             verdict.add_class(
-                "rated" if outcome.question.kind == "self" else ("right" if outcome.correct else "wrong")
+                "rated" if outcome.question.form == "self" else ("right" if outcome.correct else "wrong")
             )
             details.update(plain(self._details(outcome)))
             details.remove_class("hidden")
@@ -409,7 +398,7 @@ class QuizScreen(Screen[None]):
         assert self.session is not None
         lines = []
         lines.append(f"Answer: {outcome.expected}")
-        if outcome.question.kind != "self" and not outcome.correct:
+        if outcome.question.form != "self" and not outcome.correct:
             lines.append(f"You answered: {outcome.given}")
         explanation = outcome.question.card.explanation
         if explanation:
@@ -468,7 +457,7 @@ class QuizScreen(Screen[None]):
         if session is None or self.outcome is not None or session.current is None:
             return
         question = session.current
-        if question.kind == "self":
+        if question.form == "self":
             outcome = session.rate(Grade(int(event.response)))
         else:
             outcome = session.submit(event.response)
@@ -626,7 +615,7 @@ def _types_a_character(key: str) -> bool:
 
 
 def _verdict_text(outcome: Outcome) -> str:
-    if outcome.question.kind == "self":
+    if outcome.question.form == "self":
         return f"Rated {outcome.grade.name.capitalize()}"
     mark = " (overruled)" if outcome.overruled else ""
     if not outcome.correct:
