@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from otsquiz.core.answers import AnswerIndex, check, normalize
-from otsquiz.core.cards import Card, Deck
+from otsquiz.core.cards import Deck
 from otsquiz.core.library import load_decks
 from otsquiz.core.models import CARD_TYPES, ChoiceCard, MultiCard
 from tests.conftest import BUNDLED
+
+if TYPE_CHECKING:
+    from otsquiz.core.cards import Card
 
 RESULTS = load_decks([BUNDLED], use_cache=False)
 DECKS: list[Deck] = [result.deck for result in RESULTS if result.deck is not None]

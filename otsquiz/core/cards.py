@@ -16,33 +16,35 @@ import sys
 from array import array
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from otsquiz.core.kinds import CARD_TYPES, KINDS
 from otsquiz.core.kinds.base import REVERSE, WHOLE
-from otsquiz.core.kinds.basic import Basic
-from otsquiz.core.kinds.choice import Choice
-from otsquiz.core.kinds.cloze import Cloze, Gap, brace_problem, parse_gaps
-from otsquiz.core.kinds.match import Match
-from otsquiz.core.kinds.multi import Multi
-from otsquiz.core.kinds.number import Number
-from otsquiz.core.kinds.order import Order
-from otsquiz.core.kinds.truefalse import TrueFalse
-from otsquiz.core.kinds.typed import Typed
+
+if TYPE_CHECKING:
+    from otsquiz.core.kinds.basic import Basic
+    from otsquiz.core.kinds.choice import Choice
+    from otsquiz.core.kinds.cloze import Cloze, Gap
+    from otsquiz.core.kinds.match import Match
+    from otsquiz.core.kinds.multi import Multi
+    from otsquiz.core.kinds.number import Number
+    from otsquiz.core.kinds.order import Order
+    from otsquiz.core.kinds.truefalse import TrueFalse
+    from otsquiz.core.kinds.typed import Typed
+
+    # A compiled card: the record of its kind (``otsquiz.core.kinds``). A name for the type
+    # checker only: at run time each kind's module is imported when a card of it is read.
+    Card = Basic | Typed | Choice | Multi | TrueFalse | Number | Cloze | Order | Match
 
 __all__ = [
     "CARD_TYPES",
     "REVERSE",
     "WHOLE",
-    "Card",
     "Deck",
     "DeckInfo",
-    "Gap",
     "Source",
     "StudyCard",
-    "brace_problem",
     "content_id",
-    "parse_gaps",
 ]
 
 # The records here are NamedTuples rather than dataclasses: a NamedTuple class is
@@ -66,10 +68,6 @@ class DeckInfo(NamedTuple):
     strict_diacritics: bool = False
     sources: tuple[Source, ...] = ()
 
-
-# A compiled card: the record of its kind (``otsquiz.core.kinds``).
-Card = Basic | Typed | Choice | Multi | TrueFalse | Number | Cloze | Order | Match
-_RECORDS = {name: kind.record for name, kind in KINDS.items()}
 
 # The fields of the one record every card had before each kind had its own, with their
 # defaults. A card without an id is known by a hash of all of them, so they stay in the
@@ -152,6 +150,8 @@ class StudyCard:
     def gap(self) -> Gap | None:
         if self._part in (WHOLE, REVERSE):
             return None
+        from otsquiz.core.kinds.cloze import Cloze  # loaded already: this card is one
+
         card = self.card
         return card.gaps[self._part - 1] if isinstance(card, Cloze) else None
 
@@ -187,7 +187,7 @@ def _encode(card: Card) -> bytes:
 
 def _decode(blob: bytes) -> Card:
     values = marshal.loads(blob)
-    record: Card = _RECORDS[values[0]](*values)  # a record's first field is its type
+    record: Card = KINDS[values[0]].record(*values)  # a record's first field is its type
     return record
 
 

@@ -23,7 +23,8 @@ except ImportError:  # pragma: no cover - tomli is a dependency; tomllib is the 
 from pydantic import TypeAdapter, ValidationError
 
 from otsquiz.core.answers import normalize
-from otsquiz.core.cards import Deck, parse_gaps
+from otsquiz.core.cards import Deck
+from otsquiz.core.kinds.cloze import parse_gaps
 from otsquiz.core.limits import MAX_CARDS, MAX_FILE_BYTES, MAX_PROBLEMS
 from otsquiz.core.load_result import TOO_LARGE, LoadResult
 from otsquiz.core.models import CARD_MODELS, CARD_TYPES, Card, DeckFile, cross_card_issues

@@ -16,13 +16,14 @@ import random
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from otsquiz.core.cards import Card, Deck, StudyCard
+from otsquiz.core.cards import Deck, StudyCard
 from otsquiz.core.kinds import KINDS
 from otsquiz.core.kinds.base import AnswerForm, Checking, Shuffle
 from otsquiz.core.selection import DRILL_COUNT
 
 if TYPE_CHECKING:
     from otsquiz.core.answers import AnswerIndex
+    from otsquiz.core.cards import Card
 
 __all__ = ["AnswerForm", "Draw", "Judgement", "Question", "Questions", "blank_response"]
 
@@ -101,7 +102,7 @@ class Questions:
         ]
         left_out = 0
         if not flashcards:
-            asked = [item for item in items if item[0].type_of(item[1]) != "basic"]
+            asked = [item for item in items if KINDS[item[0].type_of(item[1])].form != "self"]
             left_out = len(items) - len(asked)
             items = asked
         drawn = self.random.sample(items, k=min(count or DRILL_COUNT, len(items)))

@@ -22,14 +22,12 @@ from typing import Any, Literal, NamedTuple
 
 from otsquiz.core.cards import Deck, Source, StudyCard
 from otsquiz.core.kinds.base import AnswerForm
-from otsquiz.core.kinds.cloze import GAP_MARK
 from otsquiz.core.questions import Judgement, Question, Questions
 from otsquiz.core.scheduling import CardState, Grade, Scheduler, State, grade_for, note_of, plan_queue
 from otsquiz.core.selection import Mode
 from otsquiz.core.store import Profile, SessionTotals, Store, StoreError
 
 __all__ = [
-    "GAP_MARK",
     "LEARN_AHEAD_SECONDS",
     "NO_ANSWER",
     "NO_FLASHCARDS",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import subprocess
 import sys
 from typing import Any, NamedTuple
@@ -586,3 +587,43 @@ def test_the_starter_deck_loads_with_one_card_of_each_kind() -> None:
     result = load_text(starter_deck("starter", "Starter", "starter.toml", "./schema.json"))
     assert result.deck is not None and [p.format() for p in result.problems] == []
     assert [card.type for card in result.deck.cards] == list(CARD_TYPES)
+
+
+def test_the_registry_names_each_kind_after_its_module_in_the_documented_order() -> None:
+    assert CARD_TYPES == (
+        "basic",
+        "typed",
+        "choice",
+        "multi",
+        "truefalse",
+        "number",
+        "cloze",
+        "order",
+        "match",
+    )
+    assert list(KINDS) == list(CARD_TYPES) and len(KINDS) == 9
+    for name in CARD_TYPES:
+        assert KINDS[name].name == name and type(KINDS[name]).__module__ == f"otsquiz.core.kinds.{name}"
+    assert "flashcard" not in KINDS
+    with pytest.raises(KeyError):
+        KINDS["flashcard"]
+
+
+def test_a_kind_module_is_imported_when_a_card_of_it_is_first_read() -> None:
+    # The first card needs its own kind only: the other eight cost start-up time for nothing.
+    from otsquiz.core.cards import DeckInfo
+    from otsquiz.core.kinds.truefalse import TrueFalse
+
+    card = TrueFalse("truefalse", "t", "", "", "", (), "Baku is a capital.", True)
+    compiled = marshal.dumps(Deck.build(DeckInfo("d", "D"), [card]).to_plain())
+    script = f"""
+import marshal, sys
+from otsquiz.core import session
+from otsquiz.core.cards import Deck
+loaded = lambda: ",".join(sorted(m.rsplit(".", 1)[1] for m in sys.modules if m.startswith("otsquiz.core.kinds.")))
+deck = Deck.from_plain(marshal.loads({compiled!r}))
+print(loaded(), deck.study(0).card.statement, loaded())
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.split(" ", 1)[0] == "base"
+    assert result.stdout.split(" ", 1)[1].strip() == "Baku is a capital. base,truefalse"
