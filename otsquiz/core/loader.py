@@ -134,7 +134,7 @@ def _explain(text: str, offset: int, message: str) -> tuple[int, str] | None:
     token_start = offset
     while token_start > 0 and _DATE_CHARS.fullmatch(text[token_start - 1]):
         token_start -= 1
-    token = text[token_start : _DATE_CHARS.match(text, offset).end()]  # type: ignore[union-attr]
+    token = text[token_start : _DATE_CHARS.match(text, offset).end()]  # type: ignore[union-attr]  # `*`: matches everywhere
     if _DATE_LIKE.match(token):
         return token_start, (
             f"'{visible(token)}' is not a valid date or time: write a date as YYYY-MM-DD, "
@@ -454,12 +454,12 @@ def _at(
     where: Any,
     loc: tuple[str | int, ...],
     message: str,
-    severity: str = "error",
+    severity: Severity = "error",
 ) -> Problem:
     key = key_name(loc) or None
     if where is None:
-        return Problem(path, None, None, severity, message, key)  # type: ignore[arg-type]
-    return Problem(path, where.line, where.column, severity, message, key)  # type: ignore[arg-type]
+        return Problem(path, None, None, severity, message, key)
+    return Problem(path, where.line, where.column, severity, message, key)
 
 
 def _fail(path: str, message: str) -> LoadResult:

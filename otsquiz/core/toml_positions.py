@@ -107,7 +107,7 @@ class _Scanner:
         text = self.text
         blank = _BLANK_LINES if newlines else _BLANK
         while True:
-            self.pos = blank.match(text, self.pos).end()  # type: ignore[union-attr]
+            self.pos = blank.match(text, self.pos).end()  # type: ignore[union-attr]  # `*`: matches everywhere
             if not text.startswith("#", self.pos):
                 return
             end = text.find("\n", self.pos)
@@ -181,7 +181,7 @@ class _Scanner:
             self.pos = end + 1
             return key
         start = self.pos
-        self.pos = _BARE_KEY.match(text, start).end()  # type: ignore[union-attr]
+        self.pos = _BARE_KEY.match(text, start).end()  # type: ignore[union-attr]  # `*`: matches everywhere
         return text[start : self.pos]
 
     def key_value(self, table: Path) -> None:
@@ -206,7 +206,7 @@ class _Scanner:
         elif char in "\"'":
             self.pos = self.string_end(self.pos)
         else:
-            self.pos = _SCALAR.match(self.text, self.pos).end()  # type: ignore[union-attr]
+            self.pos = _SCALAR.match(self.text, self.pos).end()  # type: ignore[union-attr]  # `*`: matches everywhere
 
     def array(self, path: Path) -> None:
         self.pos += 1

@@ -142,8 +142,7 @@ class StatsScreen(Screen[None]):
             app.call_from_thread(end_app, app, error)  # as on the UI thread: the message alone, exit code 1
             return
         if not get_current_worker().is_cancelled:  # the learner may have left the screen meanwhile
-            # Textual's hints cannot tell the result type of an async callback (it is None here).
-            app.call_from_thread(self._show, report)  # type: ignore[arg-type]
+            app.call_from_thread(self._show, report)  # type: ignore[arg-type]  # Textual's hints miss an async callback's result
 
     async def _show(self, report: dict[str, Any]) -> None:
         if not self.is_attached:
