@@ -565,7 +565,7 @@ async def test_a_number_within_tolerance_is_close_enough(make_app: AppFactory) -
         await quiz(pilot)
         await pilot.press("2", "0", "1", "0", "enter")
         await pilot.pause()
-        assert shown(app, "#verdict") == "✓ Correct (close enough forgiven)"
+        assert shown(app, "#verdict") == "✓ Correct (close enough)"
 
 
 async def test_a_number_typed_with_the_cards_unit_is_judged_not_refused(make_app: AppFactory) -> None:

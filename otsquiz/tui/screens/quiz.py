@@ -622,5 +622,6 @@ def _verdict_text(outcome: Outcome) -> str:
         return f"✗ Not quite{mark}"
     if outcome.exact:
         return f"✓ Correct{mark}"
-    forgiven = " and ".join(outcome.forgiven) or "close enough"
-    return f"✓ Correct ({forgiven} forgiven){mark}"
+    if not outcome.forgiven:  # a number within the card's tolerance, as the plain mode says it
+        return f"✓ Correct (close enough){mark}"
+    return f"✓ Correct ({' and '.join(outcome.forgiven)} forgiven){mark}"
