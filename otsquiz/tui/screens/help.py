@@ -34,7 +34,8 @@ Answering
   Put in order    shift+↑ / shift+↓ (or k / j) move the highlighted item,
                   enter checks
   Match           enter on a left item, then enter on its right item;
-                  choosing a left item again changes its pair
+                  choosing a left item again changes its pair;
+                  enter on "✓ Check these pairs" checks
   h  or ctrl+t    hint, on cards that have one
                   (a right answer then counts as Hard)
   x  or ctrl+n    I don't know
