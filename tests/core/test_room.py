@@ -567,3 +567,27 @@ def test_a_room_needs_its_decks(rstore: Store, clock: Clock) -> None:
         Room.load(rstore, room.id, [other], clock=clock)
     with pytest.raises(RoomError, match="no room"):
         Room.load(rstore, 999, [room_deck()], clock=clock)
+
+
+def test_the_design_doc_states_the_rooms_numbers() -> None:
+    from otsquiz.core.room.codes import ALPHABET as alphabet
+    from otsquiz.core.store.rooms import LATE_GRACE_MS
+    from tests.conftest import REPO
+    from tests.test_docs import section
+
+    text = " ".join(section(REPO / "docs" / "classroom.md", "## The room").split())
+    pairs = len(room_names.ADJECTIVES) * len(room_names.ANIMALS)
+    assert (6, timedelta(hours=4), 1000, 0.5) == (CODE_LENGTH, ROOM_TTL, LATE_GRACE_MS, NEED_HELP_BELOW)
+    for fact in (
+        f"Six characters from `{alphabet}`",
+        "four hours after its last activity",
+        "one second for the trip",
+        f"1 to {room_names.NAME_MAX} printable characters",
+        f"({pairs} pairs; then numbered)",
+        f"a right answer is {scoring.RIGHT} points",
+        f"adds up to {scoring.SPEED_BONUS} more",
+        f"adds {scoring.STREAK_BONUS} for each right answer in a row before this one, up to {scoring.STREAK_CAP}",
+        "fewer than half the questions",
+        "gives the top 5",
+    ):
+        assert fact in text, fact
