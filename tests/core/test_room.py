@@ -318,7 +318,8 @@ def test_the_teacher_renames_removes_and_gives_extra_time(rstore: Store, clock: 
     renamed = room.rename(rude.student.id, "Student 1")
     assert renamed.name == "Student 1" and room.rejoin(rude.token) == renamed
     assert room.give_extra_time(other.student.id, 15).extra_seconds == 15
-    position = room.start().study and room.state().position
+    room.start()
+    position = room.state().position
     clock.advance(20)  # past the 10 s limit, within Bora's 25
     with pytest.raises(RoomError, match="Time is up"):
         room.answer(rude.student.id, position, right_response(room.question(position)))
@@ -505,6 +506,27 @@ def test_a_team_average_does_not_depend_on_team_size(points: list[int], copies: 
     large = scoring.team_scores({"t": points * copies})["t"]
     assert large == pytest.approx(small)
     assert min(points) <= small <= max(points)
+
+
+facts = st.none() | st.builds(
+    scoring.Facts, st.booleans(), st.integers(0, 60_000), st.none() | st.integers(1, 60_000)
+)
+
+
+@given(st.lists(facts, max_size=30), st.booleans(), st.booleans())
+def test_points_count_right_answers_and_bonuses_only_add(
+    answers: list[scoring.Facts | None], speed: bool, streaks: bool
+) -> None:
+    plain = scoring.score(answers)
+    scored = scoring.score(answers, speed_points=speed, streaks=streaks)
+    right = sum(1 for a in answers if a is not None and a.correct)
+    assert plain.points == plain.right == scored.right == right  # accuracy only, by default
+    assert scored.answered == sum(1 for a in answers if a is not None)
+    if speed or streaks:
+        most = (
+            scoring.RIGHT + scoring.SPEED_BONUS * speed + scoring.STREAK_BONUS * scoring.STREAK_CAP * streaks
+        )
+        assert scoring.RIGHT * right <= scored.points <= most * right
 
 
 def test_ranks_are_competition_ranks() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, NamedTuple, get_args
 
-from otsquiz.core.selection import DRILL_COUNT, SessionRequest, check_types
+from otsquiz.core.selection import DRILL_COUNT, SelectionError, SessionRequest, check_types
 from otsquiz.core.store.rooms import RoomError
 
 ScoreboardShown = Literal["all", "top", "none"]
@@ -53,7 +53,7 @@ class RoomOptions(NamedTuple):
             raise RoomError(f"names are typed or generated, not {names}")
         try:
             checked = check_types(types) or []
-        except Exception as error:  # SelectionError: its message is the teacher's
+        except SelectionError as error:  # its message is the teacher's
             raise RoomError(str(error)) from error
         return cls(
             DRILL_COUNT if count is None else count,

@@ -40,7 +40,7 @@ COMMON = 5
 TRUE_FALSE = ("true", "false")
 """The options of a truefalse question, for counting (index 0: true)."""
 
-_TTL_US = to_us(datetime(1970, 1, 1, tzinfo=UTC) + codes.ROOM_TTL)
+_TTL_US = codes.ROOM_TTL // timedelta(microseconds=1)
 
 
 def _now() -> datetime:
@@ -444,12 +444,12 @@ class Room:
 
     def revealed(self, position: int) -> Reveal:
         """How the class answered question ``position`` (again, after a resume)."""
+        question = self.question(position)
         row = self._rows[position - 1]
         present = {student.id for student in self.tables.students(self.id)}
         answers = [
             answer for answer in self.tables.answers(self.id, position) if answer.student_id in present
         ]
-        question = self.question(position)
         return Reveal(
             position,
             question,

@@ -198,7 +198,8 @@ class RoomTables:
                 [(room_id, number, name) for number, name in enumerate(teams, 1)],
             )
             conn.executemany(
-                f"INSERT INTO room_questions (room_id, {_QUESTION.replace(', started, revealed', '')})"
+                "INSERT INTO room_questions (room_id, position, deck_id, card_key, type, form, text,"
+                " options, lefts, hint, unit, expected, right_options, limit_ms)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
