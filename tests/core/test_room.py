@@ -376,8 +376,9 @@ def test_a_malformed_response_is_refused_not_a_crash(rstore: Store, clock: Clock
     student = room.join("Ali").student
     position = position_of(room, "members")
     room.start(position)
-    with pytest.raises(RoomError):
-        room.answer(student.id, position, None)
+    for malformed in (None, {None, 1}, {"a": object()}, "text"):
+        with pytest.raises(RoomError, match="no answer"):
+            room.answer(student.id, position, malformed)
     assert room.progress().answered == 0
 
 

@@ -9,6 +9,7 @@ reloads gets back in with their token.
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -31,7 +32,7 @@ from otsquiz.core.store.rooms import (
     RoomTables,
     StudentRow,
 )
-from otsquiz.core.store.values import from_us, to_us
+from otsquiz.core.store.values import dumps, from_us, to_us
 
 TOP = 5
 """How many the scoreboard shows."""
@@ -398,6 +399,7 @@ class Room:
             raise RoomError("This question is closed.")
         try:
             judged = self.judging.judge(question, response)
+            encoded = json.loads(dumps(encode_response(response)))  # kept as JSON: it must be JSON
         except (TypeError, ValueError, IndexError) as error:
             raise RoomError(f"That is no answer to this question ({error}).") from error
         row = self.tables.answer(
@@ -407,7 +409,7 @@ class Room:
             now=self._now(),
             ttl=_TTL_US,
             given=judged.given,
-            response=encode_response(response),
+            response=encoded,
             correct=judged.correct,
             exact=judged.exact,
         )
