@@ -3,20 +3,42 @@
 For ``otsquiz results``: per question the share right, how often each option
 (each distractor) was chosen and the most common typed answers; per student
 their score; and the students who need help (the lowest accuracy first).
+Everything is read from the room's rows, so a room's results need none of its
+decks (a deck file named on ``otsquiz class``'s command line may be gone).
+
+For ``otsquiz validate --results``: warnings to deck authors from what classes
+answered (``author_problems``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from otsquiz.core.room.room import OptionCount, Room, common_answers, option_counts
-from otsquiz.core.store.rooms import RoomTables
+from otsquiz.core.problems import Problem
+from otsquiz.core.room import scoring
+from otsquiz.core.room.codes import normalise_code
+from otsquiz.core.room.options import RoomOptions
+from otsquiz.core.room.room import OptionCount, Room, chosen_options, common_answers, option_counts
+from otsquiz.core.scheduling import note_of
+from otsquiz.core.store.rooms import AnswerRow, QuestionRow, RoomError, RoomRow, RoomTables
 from otsquiz.core.store.values import from_us
 
 NEED_HELP_BELOW = 0.5
 """A student right on fewer than this share of the questions asked needs help."""
+
+# The authors' warnings (``author_problems``): what counts as a pattern, not chance.
+HARD_BELOW = 0.2
+"""A question right in fewer than this share of its class answers is almost always missed..."""
+HARD_MIN_ANSWERS = 5
+"""...once it has this many answers."""
+UNPICKED_MIN_ANSWERS = 10
+"""A distractor no one chose is named once its question has this many answers."""
+TYPED_MIN_STUDENTS = 3
+"""A wrong typed answer given by this many students may be a spelling the card should accept."""
+TYPED_FORMS = ("text", "number")
 
 
 class RoomSummary(NamedTuple):
@@ -57,6 +79,7 @@ class QuestionResult(NamedTuple):
     students: int  # in the room at the end
     options: tuple[OptionCount, ...]
     common: tuple[tuple[str, int], ...]
+    wrong: tuple[tuple[str, int], ...] = ()  # typed forms: the most common wrong answers
 
     @property
     def share_correct(self) -> float:
@@ -77,61 +100,102 @@ class RoomResults(NamedTuple):
 
 def rooms(tables: RoomTables) -> list[RoomSummary]:
     """Every room in the store, newest first."""
-    summaries = []
-    for row in tables.rooms():
-        asked = sum(1 for question in tables.questions(row.id) if question.started is not None)
-        summaries.append(
-            RoomSummary(
-                row.id,
-                row.code,
-                from_us(row.created),
-                None if row.ended is None else from_us(row.ended),
-                row.deck_ids,
-                row.seed,
-                len(tables.students(row.id, removed=True)),
-                asked,
-            )
-        )
-    return summaries
+    return [_summary(tables, row) for row in tables.rooms()]
+
+
+def _summary(tables: RoomTables, row: RoomRow) -> RoomSummary:
+    asked = sum(1 for question in tables.questions(row.id) if question.started is not None)
+    return RoomSummary(
+        row.id,
+        row.code,
+        from_us(row.created),
+        None if row.ended is None else from_us(row.ended),
+        row.deck_ids,
+        row.seed,
+        len(tables.students(row.id, removed=True)),
+        asked,
+    )
+
+
+def find_room(tables: RoomTables, text: str) -> RoomRow | None:
+    """The room ``otsquiz results ROOM`` names: a code (the newest room with it) or an id (``12``, ``#12``).
+
+    A code may be all digits (``ALPHABET`` has 2-9), so a text that reads as a
+    code is looked up as one first.
+    """
+    text = text.strip()
+    code = None if text.startswith("#") else normalise_code(text)
+    if code is not None:
+        found = next((row for row in tables.rooms() if row.code == code), None)
+        if found is not None:
+            return found
+    number = text.removeprefix("#")
+    return tables.room(int(number)) if number.isdigit() and number.isascii() else None
 
 
 def results(room: Room) -> RoomResults:
     """Everything kept of ``room`` (students removed from it included, marked so)."""
-    tables = room.tables
-    summary = next(summary for summary in rooms(tables) if summary.id == room.id)
-    rows = [row for row in tables.questions(room.id) if row.revealed is not None]
-    present = {student.id for student in tables.students(room.id)}
+    return room_results(room.tables, room.id)
+
+
+def room_results(tables: RoomTables, room_id: int) -> RoomResults:
+    """Everything kept of room ``room_id``, read from its rows alone (no deck needed)."""
+    row = tables.room(room_id)
+    if row is None:
+        raise RoomError(f"There is no room #{room_id}.")
+    summary = _summary(tables, row)
+    options = RoomOptions.from_dict(row.options)
+    rows = [question for question in tables.questions(room_id) if question.revealed is not None]
+    present = {student.id for student in tables.students(room_id)}
+    answers = tables.answers(room_id)
     questions = []
-    for row in rows:
-        answers = [answer for answer in tables.answers(room.id, row.position) if answer.student_id in present]
+    for question in rows:
+        given = [a for a in answers if a.position == question.position and a.student_id in present]
         questions.append(
             QuestionResult(
-                row.position,
-                row.deck_id,
-                row.card_key,
-                row.type,
-                row.text,
-                row.expected,
-                len(answers),
-                sum(answer.correct for answer in answers),
+                question.position,
+                question.deck_id,
+                question.card_key,
+                question.type,
+                question.text,
+                question.expected,
+                len(given),
+                sum(answer.correct for answer in given),
                 len(present),
-                option_counts(row, answers),
-                common_answers(row, answers),
+                option_counts(question, given),
+                common_answers(question, given),
+                common_answers(question, [answer for answer in given if not answer.correct]),
             )
         )
-    scored = sorted(room.scored(removed=True), key=lambda item: (-item[1].points, item[0].name))
-    students = tuple(
-        StudentResult(
-            student.name,
-            student.team,
-            totals.points,
-            totals.right,
-            totals.answered,
-            len(rows),
-            student.removed,
+    by_student: dict[int, dict[int, AnswerRow]] = {}
+    for answer in answers:
+        by_student.setdefault(answer.student_id, {})[answer.position] = answer
+    teams = tables.teams(room_id)
+    scored = []
+    for student in tables.students(room_id, removed=True):
+        mine = by_student.get(student.id, {})
+        facts = [
+            None
+            if q.position not in mine
+            else scoring.Facts(mine[q.position].correct, mine[q.position].ms, mine[q.position].allowed_ms)
+            for q in rows
+        ]
+        totals = scoring.score(facts, speed_points=options.speed_points, streaks=options.streaks)
+        team = (
+            teams[student.team - 1] if student.team is not None and 0 < student.team <= len(teams) else None
         )
-        for student, totals in scored
-    )
+        scored.append(
+            StudentResult(
+                student.name,
+                team,
+                totals.points,
+                totals.right,
+                totals.answered,
+                len(rows),
+                student.removed is not None,
+            )
+        )
+    students = tuple(sorted(scored, key=lambda s: (-s.points, s.name)))
     return RoomResults(summary, students, tuple(questions), need_help(students))
 
 
@@ -139,3 +203,94 @@ def need_help(students: Sequence[StudentResult]) -> tuple[StudentResult, ...]:
     """The students still in the room right on less than ``NEED_HELP_BELOW`` of the questions."""
     helped = [s for s in students if not s.removed and s.asked and s.accuracy < NEED_HELP_BELOW]
     return tuple(sorted(helped, key=lambda s: (s.accuracy, s.name)))
+
+
+class _Tally:
+    """One card's class answers over several rooms."""
+
+    def __init__(self, deck_id: str, card_key: str) -> None:
+        self.deck_id, self.card_key = deck_id, card_key
+        self.answered = self.correct = 0
+        self.options: Counter[str] = Counter()  # distractor text -> times chosen (0: shown, never chosen)
+        self.options_answered = 0  # answers to the card asked with options
+        self.typed: Counter[str] = Counter()  # a wrong typed answer, told apart as the reveal does
+        self.spelling: dict[str, str] = {}
+
+    def add(self, question: QuestionRow, answers: Sequence[AnswerRow]) -> None:
+        self.answered += len(answers)
+        self.correct += sum(answer.correct for answer in answers)
+        if question.form in ("choice", "multi"):
+            self.options_answered += len(answers)
+            chosen = Counter(i for answer in answers for i in chosen_options(question, answer.response))
+            for i, option in enumerate(question.options):
+                if i not in question.right:
+                    self.options[option] += chosen[i]
+        elif question.form in TYPED_FORMS:
+            for answer in answers:
+                if not answer.correct and answer.given.strip():
+                    key = " ".join(answer.given.casefold().split())
+                    self.spelling.setdefault(key, answer.given.strip())
+                    self.typed[key] += 1
+
+
+def author_problems(
+    tables: RoomTables, room_ids: Iterable[int], paths: Mapping[str, str] | None = None
+) -> list[Problem]:
+    """Warnings for deck authors from how classes answered, per card over the rooms ``room_ids``.
+
+    A question almost everyone missed (right in under ``HARD_BELOW`` of at
+    least ``HARD_MIN_ANSWERS`` answers), a distractor no one chose (with at
+    least ``UNPICKED_MIN_ANSWERS`` answers), and a wrong typed answer given by
+    ``TYPED_MIN_STUDENTS`` or more (likely an ``accept`` entry to add). Only
+    revealed questions and the students still in the room count, as in
+    ``room_results``. ``paths`` maps a deck id to its file; a deck not in it
+    is named by its id. In deck and card order, then by kind of warning.
+    """
+    paths = paths or {}
+    tallies: dict[tuple[str, str], _Tally] = {}
+    for room_id in dict.fromkeys(room_ids):
+        if tables.room(room_id) is None:
+            raise RoomError(f"There is no room #{room_id}.")
+        present = {student.id for student in tables.students(room_id)}
+        answers = tables.answers(room_id)
+        for question in tables.questions(room_id):
+            if question.revealed is None:
+                continue
+            key = (question.deck_id, question.card_key)
+            tally = tallies.setdefault(key, _Tally(*key))
+            tally.add(
+                question,
+                [a for a in answers if a.position == question.position and a.student_id in present],
+            )
+    problems = []
+    for key in sorted(tallies):
+        tally = tallies[key]
+        messages = []
+        if tally.answered >= HARD_MIN_ANSWERS and tally.correct < HARD_BELOW * tally.answered:
+            messages.append(
+                f"almost everyone missed it in class ({tally.correct} of {tally.answered} answers right):"
+                " is the question unclear, or its answer wrong?"
+            )
+        if tally.options_answered >= UNPICKED_MIN_ANSWERS:
+            messages += [
+                f"no one chose the distractor '{option}' in {tally.options_answered} answers:"
+                " a likelier one would test more"
+                for option, chosen in sorted(tally.options.items())
+                if not chosen
+            ]
+        messages += [
+            f"{count} students answered '{tally.spelling[typed]}', which the card does not accept:"
+            " if it is right, add it to accept"
+            for typed, count in sorted(tally.typed.items(), key=lambda item: (-item[1], item[0]))
+            if count >= TYPED_MIN_STUDENTS
+        ]
+        path, card = paths.get(tally.deck_id, tally.deck_id), _card_name(tally.card_key)
+        problems += [Problem(path, None, None, "warning", f"{card}: {message}") for message in messages]
+    return problems
+
+
+def _card_name(card_key: str) -> str:
+    """How an author finds the card: its id, and which of its questions (a cloze gap, the reverse)."""
+    card_id = note_of(card_key)
+    rest = card_key[len(card_id) + 1 :]
+    return f"card {card_id}" + (f" ({rest})" if rest else "")
