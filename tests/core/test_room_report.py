@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from otsquiz.core.models import DeckFile
 from otsquiz.core.room import Room, RoomError, RoomOptions
 from otsquiz.core.room.report import CSV_COLUMNS, format_results, format_rooms, results_csv
 from otsquiz.core.room.results import (
@@ -25,7 +26,7 @@ from otsquiz.core.room.results import (
 )
 from otsquiz.core.store import Store, migrations
 from otsquiz.core.store.rooms import RoomTables
-from tests.core.test_room import Clock, position_of, right_response, room_deck, wrong_response
+from tests.core.test_room import DOCUMENT, Clock, position_of, right_response, room_deck, wrong_response
 
 
 def add_room_tables() -> None:
@@ -272,6 +273,26 @@ def test_a_wrong_typed_answer_several_students_gave(rstore: Store, clock: Clock)
         "class:1:1: warning: card year: 3 students answered '2008', which the card does not accept:"
         " if it is right, add it to accept",
     ]  # a room named twice counts once
+    fixed = dict(
+        DOCUMENT,
+        cards=[
+            dict(card, accept=["Ordubad"]) if card["id"] == "city" else card for card in DOCUMENT["cards"]
+        ],
+    )
+    now = DeckFile.model_validate(fixed).compile()
+    messages = [p.message for p in author_problems(room.tables, [room.id], decks=[now])]
+    assert [m.split(":")[0] for m in messages] == ["card year"]  # the author added it: no longer named
+    assert len(author_problems(room.tables, [room.id], decks=[room_deck()])) == 2  # the deck as it was
+    choice = {
+        "id": "city",
+        "type": "choice",
+        "prompt": "Where?",
+        "answer": "Ordubad",
+        "distractors": ["Baku"],
+    }
+    changed = dict(DOCUMENT, cards=[choice if card["id"] == "city" else card for card in DOCUMENT["cards"]])
+    retyped = DeckFile.model_validate(changed).compile()
+    assert len(author_problems(room.tables, [room.id], decks=[retyped])) == 2  # another kind now: not judged
 
 
 def test_warnings_need_a_room_that_exists(rstore: Store) -> None:

@@ -15,9 +15,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, cast
 
+from otsquiz.core.kinds.base import AnswerForm
 from otsquiz.core.problems import Problem
+from otsquiz.core.questions import Question, Questions
 from otsquiz.core.room import scoring
 from otsquiz.core.room.codes import normalise_code
 from otsquiz.core.room.options import RoomOptions
@@ -25,6 +27,9 @@ from otsquiz.core.room.room import OptionCount, Room, chosen_options, common_ans
 from otsquiz.core.scheduling import note_of
 from otsquiz.core.store.rooms import AnswerRow, QuestionRow, RoomError, RoomRow, RoomTables
 from otsquiz.core.store.values import from_us
+
+if TYPE_CHECKING:
+    from otsquiz.core.cards import Deck
 
 NEED_HELP_BELOW = 0.5
 """A student right on fewer than this share of the questions asked needs help."""
@@ -208,8 +213,8 @@ def need_help(students: Sequence[StudentResult]) -> tuple[StudentResult, ...]:
 class _Tally:
     """One card's class answers over several rooms."""
 
-    def __init__(self, deck_id: str, card_key: str) -> None:
-        self.deck_id, self.card_key = deck_id, card_key
+    def __init__(self, deck_id: str, card_key: str, judging: Questions | None) -> None:
+        self.deck_id, self.card_key, self.judging = deck_id, card_key, judging
         self.answered = self.correct = 0
         self.options: Counter[str] = Counter()  # distractor text -> times chosen (0: shown, never chosen)
         self.options_answered = 0  # answers to the card asked with options
@@ -227,14 +232,32 @@ class _Tally:
                     self.options[option] += chosen[i]
         elif question.form in TYPED_FORMS:
             for answer in answers:
-                if not answer.correct and answer.given.strip():
+                if not answer.correct and answer.given.strip() and not self.accepted_now(question, answer):
                     key = " ".join(answer.given.casefold().split())
                     self.spelling.setdefault(key, answer.given.strip())
                     self.typed[key] += 1
 
+    def accepted_now(self, question: QuestionRow, answer: AnswerRow) -> bool:
+        """Whether the card as it is now takes ``answer`` (its author has added it since the class)."""
+        deck = None if self.judging is None else self.judging.decks.get(question.deck_id)
+        index = None if deck is None else deck.index_of(question.card_key)
+        if self.judging is None or deck is None or index is None or deck.type_of(index) != question.type:
+            return False
+        form = cast(AnswerForm, question.form)  # a form the room wrote from a Question
+        asked = Question(
+            deck.study(index), form, question.type, question.text, hint=question.hint, unit=question.unit
+        )
+        try:
+            return self.judging.judge(asked, answer.response).correct
+        except (TypeError, ValueError, IndexError):  # the card changed past judging this response
+            return False
+
 
 def author_problems(
-    tables: RoomTables, room_ids: Iterable[int], paths: Mapping[str, str] | None = None
+    tables: RoomTables,
+    room_ids: Iterable[int],
+    paths: Mapping[str, str] | None = None,
+    decks: Sequence[Deck] = (),
 ) -> list[Problem]:
     """Warnings for deck authors from how classes answered, per card over the rooms ``room_ids``.
 
@@ -244,9 +267,12 @@ def author_problems(
     ``TYPED_MIN_STUDENTS`` or more (likely an ``accept`` entry to add). Only
     revealed questions and the students still in the room count, as in
     ``room_results``. ``paths`` maps a deck id to its file; a deck not in it
-    is named by its id. In deck and card order, then by kind of warning.
+    is named by its id. With ``decks``, a typed answer a card accepts now (an
+    ``accept`` entry added since) is no longer named. In deck and card order,
+    then by kind of warning.
     """
     paths = paths or {}
+    judging = Questions(decks) if decks else None
     tallies: dict[tuple[str, str], _Tally] = {}
     for room_id in dict.fromkeys(room_ids):
         if tables.room(room_id) is None:
@@ -257,7 +283,7 @@ def author_problems(
             if question.revealed is None:
                 continue
             key = (question.deck_id, question.card_key)
-            tally = tallies.setdefault(key, _Tally(*key))
+            tally = tallies.setdefault(key, _Tally(*key, judging))
             tally.add(
                 question,
                 [a for a in answers if a.position == question.position and a.student_id in present],
