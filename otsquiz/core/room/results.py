@@ -176,7 +176,7 @@ def room_results(tables: RoomTables, room_id: int) -> RoomResults:
     for answer in answers:
         by_student.setdefault(answer.student_id, {})[answer.position] = answer
     teams = tables.teams(room_id)
-    scored = []
+    scored = []  # Room.scored's totals, from the rows alone: results need no decks
     for student in tables.students(room_id, removed=True):
         mine = by_student.get(student.id, {})
         facts = [
