@@ -140,8 +140,8 @@ def needs_name(room: Room) -> bool:
 
 
 def waiting_text(student: Student) -> str:
-    team = f" You are in {student.team}." if student.team else ""
-    return f"You are in, {student.name}.{team} Waiting for the first question."
+    team = f" (team {student.team})" if student.team else ""
+    return f"You are in, {student.name}{team}. Waiting for the first question."
 
 
 def _plural(count: int | float, noun: str) -> str:

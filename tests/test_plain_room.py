@@ -298,6 +298,44 @@ def test_at_a_terminal_a_question_that_closes_while_the_student_thinks_moves_on(
         os.close(write)
 
 
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({}, "Your score: 1 point · rank 2 of 2"),
+        ({"scoreboard": "top"}, "Your score: 1 point"),
+        ({"scoreboard": "none"}, "Your score: 1 point"),
+        ({"streaks": True}, "Your score: 100 points (1 right) · rank 2 of 2"),
+    ],
+)
+def test_the_score_line_shows_a_rank_only_where_the_room_shows_each_student_theirs(
+    presenter_store: Store, clock: Clock, options: dict[str, object], expected: str
+) -> None:
+    room = open_room(presenter_store, clock, count=2, **options)
+    ali, bora = (room.join(name).student for name in ("Ali", "Bora"))
+    for position in (1, 2):
+        question = room.start(position)
+        room.answer(bora.id, position, right_line(question) if question.form != "multi" else {0, 1})
+        if position == 1:
+            room.answer(ali.id, position, right_line(question))
+        room.reveal()
+    assert plain_room.score_text(room, ali.id) == expected
+
+
+def test_the_score_line_names_the_students_team_and_its_rank(presenter_store: Store, clock: Clock) -> None:
+    room = open_room(presenter_store, clock, count=1, teams="Red,Blue")
+    ali = room.join("Ali").student
+    room.join("Bora")
+    question = room.start(1)
+    room.answer(ali.id, 1, right_line(question))
+    room.reveal()
+    assert (
+        plain_room.score_text(room, ali.id) == f"Your score: 1 point · rank 1 of 2 · {ali.team}: rank 1 of 2"
+    )
+    assert (
+        plain_room.waiting_text(ali) == f"You are in, Ali (team {ali.team}). Waiting for the first question."
+    )
+
+
 # ---------------------------------------------------------------- the command's entry point
 
 

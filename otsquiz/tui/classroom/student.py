@@ -14,16 +14,17 @@ import contextlib
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Footer, Input, Static
 
 from otsquiz import plain_room
 from otsquiz.core.room import Room, RoomError, spaced
@@ -48,14 +49,13 @@ class View(NamedTuple):
     position: int = 0
 
 
-class StudentApp(App[int]):
+class StudentScreen(Screen[None]):
     """One student's screens in ``room``: joined already (``seat``), or asked for a name first.
 
     ``poll_seconds=None`` starts no timer: the tests call ``poll`` themselves.
     """
 
-    TITLE = "otsquiz"
-    CSS = """
+    DEFAULT_CSS = """
     #status { height: 1; padding: 0 1; background: $primary-muted; }
     #stage { height: 1fr; padding: 1 2; }
     #meta { color: $text-muted; }
@@ -76,7 +76,6 @@ class StudentApp(App[int]):
     #keys { color: $text-muted; margin: 1 0 0 0; }
     """
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("escape", "leave_if_over", "Leave", show=False),
         Binding("enter", "leave_if_over", "Leave", show=False),
     ]
@@ -106,21 +105,22 @@ class StudentApp(App[int]):
     def compose(self) -> ComposeResult:
         yield Static("", id="status")
         yield VerticalScroll(id="stage")
+        yield Footer()
 
     @ends_app_on_store_error
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         if self.seat is None and (self.name_given is not None or not plain_room.needs_name(self.room)):
-            self._join(self.name_given)
+            await self._join(self.name_given)
         if self.seat is None:
-            self._show(View("name"))
+            await self._show(View("name"))
         else:
-            self.poll()
+            await self.poll()
         if self.poll_seconds:
             self._timer = self.set_interval(self.poll_seconds, self.poll)
 
     # ------------------------------------------------------------ joining
 
-    def _join(self, name: str | None) -> None:
+    async def _join(self, name: str | None) -> None:
         try:
             self.seat = plain_room.take_seat(self.room, name, profile_id=self.profile_id)
         except RoomError as error:
@@ -128,26 +128,26 @@ class StudentApp(App[int]):
             if self.view == View("name"):
                 self.query_one("#problem", Static).update(as_text(self._problem))
             return
-        self.poll()
+        await self.poll()
 
     @on(Input.Submitted, "#name")
     @ends_app_on_store_error
-    def name_typed(self, event: Input.Submitted) -> None:
+    async def name_typed(self, event: Input.Submitted) -> None:
         event.stop()
         if event.value.strip():
-            self._join(event.value)
+            await self._join(event.value)
 
     # ------------------------------------------------------------ following the room
 
     @ends_app_on_store_error
-    def poll(self) -> None:
+    async def poll(self) -> None:
         """Read where the room is and show it (called on a timer; the tests call it directly)."""
         seat = self.seat
         if seat is None or self.view in (View("ended"), View("removed")):
             return
         room = self.room
         if room.rejoin(seat.token) is None:
-            self._show(View("removed"))
+            await self._show(View("removed"))
             return
         state = room.state()
         if state.phase == "ended":
@@ -166,7 +166,7 @@ class StudentApp(App[int]):
         else:
             view = View("lobby")
         if view != self.view:
-            self._show(view)
+            await self._show(view)
         self._update_status()
 
     def _time_up(self, position: int) -> None:
@@ -194,12 +194,14 @@ class StudentApp(App[int]):
                     parts += [" · ", (f"⏱ {round(left)}s", "bold $warning")]
         self.query_one("#status", Static).update(Content.assemble(*parts))  # text, never markup
 
-    def _show(self, view: View) -> None:
+    async def _show(self, view: View) -> None:
         self.view = view
         stage = self.query_one("#stage", VerticalScroll)
-        stage.remove_children()
-        stage.mount_all(list(self._stage(view)))
+        await stage.remove_children()  # gone before the next view's widgets take their ids
+        await stage.mount_all(self._stage(view))
         stage.scroll_home(animate=False)
+        if view.phase == "name":
+            self.query_one("#name", Input).focus()
         if view.phase in ("ended", "removed"):
             if self._timer is not None:
                 self._timer.stop()
@@ -254,7 +256,7 @@ class StudentApp(App[int]):
 
     @on(Answered)
     @ends_app_on_store_error
-    def answered(self, event: Answered) -> None:
+    async def answered(self, event: Answered) -> None:
         event.stop()
         view, seat = self.view, self.seat
         if seat is None or view is None or view.phase != "question":
@@ -263,11 +265,34 @@ class StudentApp(App[int]):
             self.room.answer(seat.student.id, view.position, event.response)
         except RoomError as error:  # closed or late meanwhile: the student is told, the room goes on
             self.notify(str(error), severity="warning", markup=False)
-        self.poll()
+        await self.poll()
 
     def action_leave_if_over(self) -> None:
         if self.view in (View("ended"), View("removed")):
-            self.exit(self.exit_code)
+            self.app.exit(self.exit_code)
+
+
+class StudentApp(App[int]):
+    """``otsquiz join``'s app: one ``StudentScreen`` (its arguments are the screen's)."""
+
+    TITLE = "otsquiz"
+    ENABLE_COMMAND_PALETTE = False  # a student has one thing to do: the room's question
+    BINDINGS = [Binding("ctrl+q", "quit", "Leave the room", priority=True)]
+
+    def __init__(self, room: Room, **options: Any) -> None:
+        super().__init__()
+        self.student = StudentScreen(room, **options)
+
+    def get_default_screen(self) -> Screen[Any]:
+        return self.student
+
+    async def poll(self) -> None:
+        """Read where the room is and show it (what the screen's timer does)."""
+        await self.student.poll()
+
+    @property
+    def view(self) -> View | None:
+        return self.student.view
 
 
 def run_join(code: str, *, name: str | None, profile: str | None, plain: bool) -> int:
