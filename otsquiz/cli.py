@@ -152,6 +152,55 @@ def _parser() -> argparse.ArgumentParser:
     drill.add_argument("--timer", type=_positive, metavar="SECONDS", help="seconds per question (in the app)")
     drill.set_defaults(handler=_cmd_drill)
 
+    klass = command("class", "run a live class: questions on this screen, students answering on their own")
+    klass.add_argument(
+        "decks", nargs="*", metavar="DECK", help="deck ids or deck files/folders (default: all)"
+    )
+    klass.add_argument(
+        "--count",
+        type=_positive,
+        default=DRILL_COUNT,
+        metavar="N",
+        help=f"how many questions (default {DRILL_COUNT})",
+    )
+    klass.add_argument(
+        "--type",
+        action="append",
+        choices=CARD_TYPES,
+        metavar="TYPE",
+        dest="types",
+        help=f"only cards of this type; repeat for more ({', '.join(CARD_TYPES)})",
+    )
+    klass.add_argument("--seed", metavar="SEED", help="the same questions in the same order as another room")
+    klass.add_argument(
+        "--time", type=_not_negative, metavar="SECONDS", help="seconds per question (default 20; 0: no limit)"
+    )
+    klass.add_argument(
+        "--scoreboard",
+        choices=("all", "top", "none"),
+        default="all",
+        help="all: the top 5 here and each student's rank on their screen; top: the top 5 only; none",
+    )
+    klass.add_argument("--speed-points", action="store_true", help="a bonus for answering fast")
+    klass.add_argument("--streaks", action="store_true", help="a bonus for right answers in a row")
+    klass.add_argument("--teams", metavar="N|NAMES", help='N teams at random, or named: "Red,Blue"')
+    klass.add_argument(
+        "--names",
+        choices=("typed", "generated"),
+        default="typed",
+        help="students type a name, or each gets one made up (default typed)",
+    )
+    klass.add_argument(
+        "--count-hits",
+        action="store_true",
+        help="a right answer counts as a Good review in the student's schedule (a miss is always Again)",
+    )
+    klass.add_argument("--address", metavar="URL", help="the address students open (shown with its QR code)")
+    klass.add_argument(
+        "--resume", metavar="ROOM", help="go on with a room (its number, or its code while it is open)"
+    )
+    klass.set_defaults(handler=_cmd_class)
+
     stats = command("stats", "show progress: reviews, due cards, retention, streaks")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     stats.set_defaults(handler=_cmd_stats)
@@ -189,6 +238,16 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _not_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
     return value
 
 
@@ -671,3 +730,55 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         report = stats_report(store, profile.id, decks)
     print(json_text(report) if args.json else format_stats(report))
     return EXIT_OK
+
+
+# ---------------------------------------------------------------- the classroom
+
+
+def _cmd_class(args: argparse.Namespace) -> int:
+    from otsquiz.core.room import Room, RoomError, RoomOptions, find
+    from otsquiz.core.room.codes import normalise_code
+
+    options = None
+    if args.resume is None:
+        try:
+            options = RoomOptions.build(
+                count=args.count,
+                seconds=args.time,
+                types=args.types,
+                speed_points=args.speed_points,
+                streaks=args.streaks,
+                scoreboard=args.scoreboard,
+                teams=args.teams,
+                names=args.names,
+                count_hits=args.count_hits,
+            )
+        except RoomError as error:
+            raise UsageError(str(error)) from None
+    elif not args.resume.strip().isdigit() and normalise_code(args.resume) is None:
+        raise UsageError(f"--resume takes a room's number or its code, not {args.resume!r}")
+    decks = _collection(args.decks)
+    if not _use_app(args):
+        raise UsageError("otsquiz class shows the room full screen: run it in a terminal")
+    with _open_store() as store:
+        try:
+            if options is not None:
+                room = Room.open(store, decks, options, seed=args.seed)
+            else:
+                room_id = int(args.resume) if args.resume.strip().isdigit() else None
+                if room_id is None:
+                    found = find(store, args.resume)
+                    if found is None:
+                        raise CommandError(f"no open room has the code {args.resume}")
+                    room_id = found.id
+                room = Room.load(store, room_id, decks)
+        except RoomError as error:
+            raise CommandError(str(error)) from None
+        from otsquiz.tui.classroom.presenter import PresenterApp  # deferred: only the room needs Textual
+
+        _hand_over_to_app(args)
+        app = PresenterApp(room, address=args.address, catch_signals=True)
+        result = app.run()
+        if not room.state().ended:
+            _error(f"room {room.id} is still open: otsquiz class --resume {room.id} goes on with it")
+    return result if isinstance(result, int) else app.return_code or 0
