@@ -411,3 +411,19 @@ def run_plain(
             with contextlib.suppress(ValueError):
                 reconfigure(errors="replace")  # a stray byte is an odd answer, not the end of the room
     return PlainStudent(room, name=name, profile_id=profile_id, stdin=stdin, stdout=out).run()
+
+
+def join_plain(code: str, *, name: str | None = None, profile: str | None = None) -> int:
+    """``otsquiz join CODE --plain`` from the command line, with no Textual imported: the exit code
+    (0 done or left, 1 a store failure, 2 a wrong or ended code, a removed student, a closed stdin)."""
+    from otsquiz.core.store import Store, StoreError
+
+    if sys.stdin is None or sys.stdin.closed:
+        print("otsquiz: standard input is closed: the plain mode reads the answers from it", file=sys.stderr)
+        return EXIT_REFUSED
+    try:
+        with Store.open() as store:
+            return run_plain(store, code, name=name, profile=profile)
+    except StoreError as error:
+        print(f"otsquiz: {visible(str(error))}", file=sys.stderr)
+        return EXIT_PROBLEMS

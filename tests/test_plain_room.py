@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import io
 import os
+import queue
 import stat
+import subprocess
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -370,3 +374,69 @@ def test_join_of_a_removed_student_and_a_damaged_database(
     for fall_back in (True, False):
         assert run_join(CODE, name="Ali", profile=None, plain=fall_back) == 1
         assert capsys.readouterr().err.startswith("otsquiz: ")
+
+
+def test_join_plain_imports_no_textual_and_refuses_a_closed_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    code = "import sys, otsquiz.plain_room\nprint('textual' in sys.modules, 'rich' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "False"]
+    monkeypatch.setattr("sys.stdin", None)
+    assert plain_room.join_plain(CODE, name="Ali") == 2
+
+
+WATCHDOG_SECONDS = 60  # only a hung student process ever waits this long
+CHILD = """
+import sys
+from otsquiz.core.store import migrations
+if migrations.ROOMS not in migrations.MIGRATIONS:
+    migrations.MIGRATIONS.append(migrations.ROOMS)
+from otsquiz.plain_room import join_plain
+sys.exit(join_plain(sys.argv[1]))
+"""
+
+
+def test_a_student_process_follows_the_presenter_through_the_store() -> None:
+    """The real thing: a student's process polls the store while the presenter (this test) runs the room."""
+    paths.user_decks_dir().mkdir(parents=True)
+    (paths.user_decks_dir() / "class.toml").write_text(tomli_w.dumps(DOCUMENT), encoding="utf-8")
+    with Store.open() as store:
+        room = Room.open(store, [room_deck()], draw_code=lambda: CODE, seed="7")
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, "abc-def"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        lines: queue.Queue[str] = queue.Queue()
+        assert child.stdout is not None and child.stdin is not None
+        threading.Thread(target=lambda: [lines.put(line) for line in child.stdout], daemon=True).start()
+
+        def expect(text: str) -> None:
+            seen = []
+            while True:
+                try:
+                    line = lines.get(timeout=WATCHDOG_SECONDS)
+                except queue.Empty:
+                    child.kill()
+                    raise AssertionError(f"never printed {text!r}; printed {seen}") from None
+                seen.append(line)
+                if text in line:
+                    return
+
+        try:
+            child.stdin.write("Ayşe\n2009\n")
+            child.stdin.flush()
+            expect("You are in, Ayşe. Waiting for the first question.")
+            room.start(1)
+            expect("Answer sent: 2009. Waiting for the teacher.")
+            assert room.progress().answered == 1
+            room.reveal()
+            expect("Your score: 1 point · rank 1 of 1")
+            room.end()
+            expect("Final score: 1 point · rank 1 of 1")
+            child.stdin.close()
+            assert child.wait(timeout=WATCHDOG_SECONDS) == 0
+        finally:
+            if child.poll() is None:
+                child.kill()

@@ -279,9 +279,21 @@ class StudentApp(App[int]):
     ENABLE_COMMAND_PALETTE = False  # a student has one thing to do: the room's question
     BINDINGS = [Binding("ctrl+q", "quit", "Leave the room", priority=True)]
 
-    def __init__(self, room: Room, **options: Any) -> None:
+    def __init__(self, room: Room, *, catch_signals: bool = False, **options: Any) -> None:
         super().__init__()
         self.student = StudentScreen(room, **options)
+        self.catch_signals = catch_signals  # run_join: a real terminal to give back on SIGTERM or SIGHUP
+
+    def on_mount(self) -> None:
+        if self.catch_signals:
+            import asyncio
+
+            from otsquiz.tui.app import CAUGHT_SIGNALS
+
+            loop = asyncio.get_running_loop()
+            for number in CAUGHT_SIGNALS:  # as the study app: exit 128 + signal, the terminal restored
+                with contextlib.suppress(ValueError, OSError, RuntimeError, NotImplementedError):
+                    loop.add_signal_handler(number, self.exit, None, 128 + number)
 
     def get_default_screen(self) -> Screen[Any]:
         return self.student
@@ -300,10 +312,10 @@ def run_join(code: str, *, name: str | None, profile: str | None, plain: bool) -
     ended code, or a student the teacher removed. The message goes to stderr (or the plain output)."""
     from otsquiz.core.store import Store
 
+    if plain:
+        return plain_room.join_plain(code, name=name, profile=profile)
     try:
         with Store.open() as store:
-            if plain:
-                return plain_room.run_plain(store, code, name=name, profile=profile)
             return _run_app(store, code, name=name, profile=profile)
     except StoreError as error:
         print(f"otsquiz: {error}", file=sys.stderr)
@@ -318,7 +330,7 @@ def _run_app(store: Store, code: str, *, name: str | None, profile: str | None) 
         print(f"otsquiz: {refused}", file=sys.stderr)
         return refused.exit_code
     profile_id = store.profile(profile).id if profile else None
-    app = StudentApp(room, seat=seat, name=name, profile_id=profile_id)
+    app = StudentApp(room, catch_signals=True, seat=seat, name=name, profile_id=profile_id)
     result = app.run()
     if isinstance(result, int):
         return result
