@@ -39,7 +39,7 @@ POLL_SECONDS = 0.5
 EXIT_OK, EXIT_PROBLEMS, EXIT_REFUSED = 0, 1, 2
 
 REMOVED = "The teacher took you out of the room."
-HELP = "Commands: :quit leaves the room (`otsquiz join CODE` again brings you back, with your score)."
+HELP = "Commands: :quit leaves the room (`otsquiz join {code}` again brings you back, with your score)."
 
 
 def _now() -> datetime:
@@ -252,7 +252,7 @@ class PlainStudent:
 
     def run(self) -> int:
         room = self.room
-        self.say(f"Room {spaced(room.code)}: {_plural(len(room.questions), 'question')}. {HELP}")
+        self.say(f"Room {spaced(room.code)}: {_plural(len(room.questions), 'question')}. {self.help}")
         try:
             self.seat = self._take_seat()
         except Refused as refused:
@@ -311,7 +311,23 @@ class PlainStudent:
                     self._ask(seat, state.position, state.questions)
                 elif state.phase == "revealed":
                     self._reveal(seat, state.position)
+            self._pause()
+
+    @property
+    def help(self) -> str:
+        return HELP.format(code=self.room.code)
+
+    def _pause(self) -> None:
+        """Until the next poll. At a terminal a line typed meanwhile is read now: ``:quit`` leaves,
+        and anything else is not kept to answer the next question before it is even shown."""
+        if not self._interactive:
             self.wait(self.poll_seconds)
+            return
+        if _readable(self.stdin, self.poll_seconds):
+            line = self.stdin.readline()
+            if not line or line.strip().lower() in (":quit", ":q"):
+                raise _Leave
+            self.say(f"Nothing to answer yet: the teacher's next question will show here. {self.help}")
 
     def _ask(self, seat: Seat, position: int, questions: int) -> None:
         room = self.room
@@ -335,7 +351,7 @@ class PlainStudent:
             if line.strip().startswith(":"):
                 if line.strip().lower() in (":quit", ":q"):
                     raise _Leave
-                self.say(HELP)
+                self.say(self.help)
                 continue
             response = reader.parse(line)
             if response is None:

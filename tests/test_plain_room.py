@@ -340,6 +340,26 @@ def test_the_score_line_names_the_students_team_and_its_rank(presenter_store: St
     )
 
 
+def test_at_a_terminal_a_line_typed_while_waiting_is_not_kept_for_the_next_question(
+    presenter_store: Store, student_store: Store, clock: Clock
+) -> None:
+    room = open_room(presenter_store, clock, count=1)
+    read, write = os.pipe()
+    os.write(write, b"2009\n:q\n")  # typed in the lobby, before any question
+    os.close(write)
+    with os.fdopen(read, "r") as stdin:
+        out = io.StringIO()
+        runner = PlainStudent(
+            students_room(student_store, room, clock), name="Ali", stdin=stdin, stdout=out, clock=clock
+        )
+        runner._interactive = True  # as at a terminal: the room is polled while input is watched
+        assert runner.run() == 0
+    text = out.getvalue()
+    assert "Nothing to answer yet: the teacher's next question will show here." in text
+    assert "You left the room. `otsquiz join ABCDEF` brings you back" in text
+    assert room.tables.answers(room.id) == []
+
+
 # ---------------------------------------------------------------- the command's entry point
 
 
