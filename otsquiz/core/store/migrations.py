@@ -216,13 +216,12 @@ Read here at each open (so a test may replace ``migrations.MIGRATIONS``).
 """
 
 ROOMS: Migration = ("0002_rooms", _m0002_rooms)
-"""The classroom's tables: the next migration, not yet in ``MIGRATIONS``.
+"""The classroom's tables (issue 11), in ``MIGRATIONS`` since ``otsquiz class`` opens rooms.
 
-It joins them (``MIGRATIONS.append``: one line) with the first command that
-opens a room (``otsquiz class``, issue 11): until a migration ships in a
-learner's database it can still change, and after that never. Until then the
-room's tests add it themselves.
+Shipped in learners' databases from then on: never edit it; a change to the
+rooms is a new migration.
 """
+MIGRATIONS.append(ROOMS)
 
 
 def apply(version: int, write: Callable[[], AbstractContextManager[sqlite3.Connection]]) -> list[str]:
