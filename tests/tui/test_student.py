@@ -179,6 +179,9 @@ async def test_a_taken_name_is_refused_on_screen_and_a_markup_name_shows_as_type
         assert app.view == View("lobby")
         assert text(app, "#message") == f"You are in, {typed}. Waiting for the first question."
         assert typed in text(app, "#status")
+        room.rename(room.students()[1].id, "Ali")  # the teacher renames a name
+        await step(pilot, app)
+        assert "Room ABC-DEF · Ali" in text(app, "#status")
 
 
 async def test_what_is_typed_when_time_runs_out_is_sent_and_nothing_typed_is_no_answer(

@@ -10,6 +10,7 @@ shared with the plain mode.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sys
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from textual.widgets import Footer, Input, Static
 
 from otsquiz import plain_room
 from otsquiz.core.room import Room, RoomError, spaced
+from otsquiz.core.room.names import NAME_MAX
 from otsquiz.core.store import StoreError
 from otsquiz.plain_room import POLL_SECONDS, REMOVED, Refused, Seat
 from otsquiz.tui.failures import ends_app_on_store_error
@@ -101,6 +103,7 @@ class StudentScreen(Screen[None]):
         self.exit_code = plain_room.EXIT_OK
         self._timer: Timer | None = None
         self._problem = ""  # why the name typed was refused
+        self._polling = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
         yield Static("", id="status")
@@ -113,7 +116,7 @@ class StudentScreen(Screen[None]):
             await self._join(self.name_given)
         if self.seat is None:
             await self._show(View("name"))
-        else:
+        elif self.view is None:  # rejoined with a kept token: not shown yet
             await self.poll()
         if self.poll_seconds:
             self._timer = self.set_interval(self.poll_seconds, self.poll)
@@ -142,13 +145,20 @@ class StudentScreen(Screen[None]):
     @ends_app_on_store_error
     async def poll(self) -> None:
         """Read where the room is and show it (called on a timer; the tests call it directly)."""
+        # The timer's task and an answer's handler both poll: one at a time, or two views would mount.
+        async with self._polling:
+            await self._poll()
+
+    async def _poll(self) -> None:
         seat = self.seat
         if seat is None or self.view in (View("ended"), View("removed")):
             return
         room = self.room
-        if room.rejoin(seat.token) is None:
+        student = room.rejoin(seat.token)
+        if student is None:
             await self._show(View("removed"))
             return
+        self.seat = seat = seat._replace(student=student)  # the teacher may have renamed them
         state = room.state()
         if state.phase == "ended":
             view = View("ended")
@@ -213,7 +223,7 @@ class StudentScreen(Screen[None]):
         if view.phase == "name":
             return [
                 Static(f"Room {spaced(room.code)}: type the name the class will see, then press enter."),
-                Input(placeholder="Your name", id="name", max_length=48),
+                Input(placeholder="Your name", id="name", max_length=NAME_MAX),
                 Static(as_text(self._problem), id="problem"),
             ]
         assert seat is not None
@@ -286,8 +296,6 @@ class StudentApp(App[int]):
 
     def on_mount(self) -> None:
         if self.catch_signals:
-            import asyncio
-
             from otsquiz.tui.app import CAUGHT_SIGNALS
 
             loop = asyncio.get_running_loop()
