@@ -736,8 +736,8 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _cmd_class(args: argparse.Namespace) -> int:
-    from otsquiz.core.room import Room, RoomError, RoomOptions, find
-    from otsquiz.core.room.codes import normalise_code
+    from otsquiz.core.room import Room, RoomError, RoomOptions, find, normalise_code
+    from otsquiz.core.store import StoreError
 
     options = None
     if args.resume is None:
@@ -779,6 +779,9 @@ def _cmd_class(args: argparse.Namespace) -> int:
         _hand_over_to_app(args)
         app = PresenterApp(room, address=args.address, catch_signals=True)
         result = app.run()
-        if not room.state().ended:
-            _error(f"room {room.id} is still open: otsquiz class --resume {room.id} goes on with it")
-    return result if isinstance(result, int) else app.return_code or 0
+        code = result if isinstance(result, int) else app.return_code or 0
+        if code != EXIT_PROBLEMS:  # not after a failing database: the app has said why already
+            with suppress(StoreError):
+                if not room.state().ended:
+                    _error(f"room {room.id} is still open: otsquiz class --resume {room.id} goes on with it")
+    return code

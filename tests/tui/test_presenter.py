@@ -334,6 +334,25 @@ async def test_a_resumed_presenter_shows_where_the_room_is(store: Store, clock: 
             assert app.view == "question" and app.position == 3
 
 
+async def test_a_database_that_fails_ends_the_presenter_with_its_message(
+    store: Store, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from otsquiz.core.store import StoreError
+
+    room = open_room(store, clock)
+    app = presenter(room)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+
+        def failing() -> None:
+            raise StoreError("Progress database error (disk I/O error).")
+
+        monkeypatch.setattr(room, "progress", failing)
+        app.poll()
+        await pilot.pause()
+    assert app.return_code == 1
+
+
 # ---------------------------------------------------------------- snapshots
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 50), id="160x50")]
