@@ -16,16 +16,15 @@ import hashlib
 import logging
 import secrets
 import time
-import unicodedata
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-log = logging.getLogger("otsquiz.serve")
+from otsquiz.core.room.codes import normalise_code
+from otsquiz.core.room.names import clean_name, name_problem
 
-MAX_CODE = 32  # longer input is no room code: refused before admit sees it
-MAX_NAME = 32
+log = logging.getLogger("otsquiz.serve")
 
 
 class Verdict(Enum):
@@ -51,26 +50,12 @@ class Student:
 
 @dataclass(frozen=True)
 class Answer:
-    """The door's answer to a knock: the verdict, the student let in, seconds to wait."""
+    """The door's answer to a knock: the verdict, the student let in, seconds to wait, why not."""
 
     verdict: Verdict
     student: Student | None = None
     retry_after: int = 0
-
-
-def normal_code(text: str) -> str:
-    """A typed room code as the room knows it: spaces and dashes dropped, upper case."""
-    return "".join(text.split()).replace("-", "").upper()
-
-
-def normal_name(text: str) -> str | None:
-    """A typed name with its spaces collapsed, or None if it has no letter or holds control characters."""
-    name = " ".join(text.split())
-    if not name or len(name) > MAX_NAME:
-        return None
-    if any(unicodedata.category(char).startswith("C") for char in name):
-        return None
-    return name
+    message: str = ""
 
 
 def token_of(secret: str) -> str:
@@ -116,8 +101,8 @@ class Door:
         wait = self._wait(address)
         if wait:
             return Answer(Verdict.RATE_LIMITED, retry_after=wait)
-        room = normal_code(code)
-        if not room or len(room) > MAX_CODE or not room.isalnum() or not room.isascii():
+        room = normalise_code(code)  # the room's own rule: case, spaces and dashes aside
+        if room is None:
             self._fail(address)
             return Answer(Verdict.WRONG_CODE)
         try:
@@ -128,9 +113,11 @@ class Door:
         if not open_now:
             self._fail(address)
             return Answer(Verdict.WRONG_CODE)
-        student_name = normal_name(name) if self.ask_name else (normal_name(name) or "")
-        if student_name is None:
-            return Answer(Verdict.BAD_NAME)
+        # The room's own rule for names, so a name let in here is one the room takes.
+        problem = name_problem(name) if self.ask_name or name.strip() else None
+        if problem is not None:
+            return Answer(Verdict.BAD_NAME, message=problem)
+        student_name = clean_name(name)
         student = self._students.get(secret) if secret else None
         if student is not None:  # the same browser again (the back button): it keeps its seat
             student.code, student.name = room, student_name

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from html import escape
 
+from otsquiz.core.room.names import NAME_MAX
+
 _STYLE = """
   body { margin: 0; background: #0c181f; color: #f4f4f4;
          font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
@@ -50,7 +52,7 @@ def door(*, message: str = "", code: str = "", name: str = "", ask_name: bool = 
     said = f'<p class="message" role="alert" id="message">{escape(message)}</p>\n' if message else ""
     name_field = (
         f"""<label for="name">Your name</label>
-<input id="name" name="name" value="{escape(name)}" maxlength="32" autocomplete="nickname" required>
+<input id="name" name="name" value="{escape(name)}" maxlength="{NAME_MAX}" autocomplete="nickname" required>
 """
         if ask_name
         else ""

@@ -27,10 +27,10 @@ import shlex
 import signal
 import socket
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 import textual_serve
@@ -159,6 +159,7 @@ class ClassServer:
         self._live: dict[str, _Live] = {}
         self._downloads = DownloadManager()
         self._runner: web.AppRunner | None = None
+        self._tasks: set[asyncio.Task[object]] = set()
 
     @property
     def processes_running(self) -> int:
@@ -232,7 +233,7 @@ class ClassServer:
             message = "That code does not open a room. Check it and try again."
             return _html(pages.door(message=message, code=code, name=name, ask_name=ask), 403, _DOOR_POLICY)
         if verdict is Verdict.BAD_NAME:
-            message = "Type your name: up to 32 letters, numbers or spaces."
+            message = answer.message
             return _html(pages.door(message=message, code=code, name=name, ask_name=ask), 400, _DOOR_POLICY)
         if verdict is Verdict.RATE_LIMITED:
             wait = answer.retry_after
@@ -280,19 +281,32 @@ class ClassServer:
             self.processes_started += 1
             running = app.running
             if running is not None:  # an app that dies without saying so still closes its page
-                running.add_done_callback(lambda _: asyncio.ensure_future(websocket.close()))
+                running.add_done_callback(lambda _: self._keep(websocket.close()))
             await _relay(websocket, app)
-        except (ConnectionResetError, asyncio.CancelledError):
+        except ConnectionResetError:
             pass
         except OSError as error:
             log.error("could not start the app for a student: %s", error)
         finally:
+            # A closed connection cancels this handler (aiohttp does): the process is ended all the same.
+            await asyncio.shield(self._keep(self._release(live)))
+        return websocket
+
+    async def _release(self, live: _Live) -> None:
+        try:
             if live.app is not None:
                 await _end(live.app)
-            if self._live.get(student.secret) is live:
-                del self._live[student.secret]
+        finally:
+            if self._live.get(live.student.secret) is live:
+                del self._live[live.student.secret]
             live.done.set()
-        return websocket
+
+    def _keep(self, work: Coroutine[Any, Any, object]) -> asyncio.Task[object]:
+        """A task that runs to its end even when whoever started it is cancelled."""
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
 
     async def _download(self, request: web.Request) -> web.StreamResponse:
         # textual_serve/server.py handle_download, limited to the student's own app's files.

@@ -172,7 +172,7 @@ def test_the_door_shows_a_form_and_loads_nothing_else(browser: Any, classroom: A
 def test_a_wrong_code_is_refused_and_starts_nothing(browser: Any, classroom: Any, starts: Path) -> None:
     running, students = classroom
     student = new_student(browser, running, students)
-    assert student.join("WRONG1", "Ada") == 403
+    assert student.join("ABCDEF", "Ada") == 403  # a well-formed code no room has
     assert "does not open a room" in student.page.inner_text("#message")
     assert student.page.input_value("#name") == "Ada"  # kept, so only the code needs retyping
     # No cookie, so the websocket is refused too: nothing can start by going round the door.
