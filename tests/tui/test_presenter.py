@@ -176,6 +176,18 @@ async def test_a_question_counts_answers_then_reveals_a_bar_per_option(store: St
         assert text_of(app, "#share") == "2 of 3 students right"
 
 
+async def test_on_a_big_screen_the_countdown_and_the_count_are_in_block_letters(
+    store: Store, clock: Clock
+) -> None:
+    room = open_room(store, clock)
+    room.join("Ayşe")
+    app = presenter(room)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("enter")
+        assert text_of(app, "#progress") == bigtext.block_letters("0/1", (2, 1)) + "\nanswered"
+        assert text_of(app, "#countdown") == bigtext.block_letters("20", (2, 1)) + "\nseconds"
+
+
 async def test_a_typed_question_reveals_the_most_common_answers(store: Store, clock: Clock) -> None:
     room = open_room(store, clock, types=["typed"], count=1)
     students = [room.join(name).student for name in ("Ayşe", "Ali", "Can")]

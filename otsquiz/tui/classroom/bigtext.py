@@ -1,8 +1,9 @@
 """Room codes in block letters, big enough to read from the back of a classroom.
 
 Textual's ``Digits`` draws digits only, and a room code has letters: this is a
-5x5 font of the codes' alphabet (``otsquiz.core.room.ALPHABET``) and the dash
-``spaced`` puts in the middle, drawn as plain text.
+5x5 font of the codes' alphabet (``otsquiz.core.room.ALPHABET``), the dash
+``spaced`` puts in the middle, and what a countdown and a count need (0, 1,
+"/" and a space), drawn as plain text.
 """
 
 from __future__ import annotations
@@ -43,10 +44,14 @@ Z ##### ...#. ..#.. .#... #####
 8 .###. #...# .###. #...# .###.
 9 .###. #...# .#### ....# .###.
 - ..... ..... .###. ..... .....
+0 .###. #..## #.#.# ##..# .###.
+1 ..#.. .##.. ..#.. ..#.. .###.
+/ ....# ...#. ..#.. .#... #....
+_ ..... ..... ..... ..... .....
 """
 
 FONT: dict[str, tuple[str, ...]] = {
-    line[0]: tuple(line[2:].split()) for line in _FONT_ROWS.strip().splitlines()
+    line[0].replace("_", " "): tuple(line[2:].split()) for line in _FONT_ROWS.strip().splitlines()
 }
 HEIGHT = 5
 

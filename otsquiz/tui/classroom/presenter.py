@@ -65,6 +65,32 @@ def bar(count: int, most: int, width: int = BAR_WIDTH) -> str:
     return "█" * max(1, round(width * count / most))
 
 
+BIG_SCREEN_ROWS = 40
+"""From this many rows, the countdown and the count are in block letters too (at 80x24 rows are scarce)."""
+
+
+class BigCount(Static):
+    """A countdown or a count: in block letters on a big screen, as ``small`` text otherwise."""
+
+    def __init__(self, caption: str, **options: Any) -> None:
+        super().__init__(**options)
+        self.caption = caption  # under the block letters: what the number counts
+        self.big = ""
+        self.small = ""
+
+    def show(self, big: str, small: str) -> None:
+        """``big`` (characters of the block font; "" for none) on a big screen, else ``small``."""
+        self.big, self.small = big, small
+        self.refresh(layout=True)
+
+    def render(self) -> Content:
+        if self.big and bigtext.drawable(self.big) and self.app.size.height >= BIG_SCREEN_ROWS:
+            pixel = bigtext.fitting_pixel(self.big, max(self.app.size.width // 3, 1), bigtext.HEIGHT)
+            if pixel is not None:
+                return Content(f"{bigtext.block_letters(self.big, pixel)}\n{self.caption}")
+        return Content(self.small)
+
+
 class BigCode(Static):
     """The room code in block letters as large as the widget's width allows."""
 
@@ -76,7 +102,7 @@ class BigCode(Static):
         pixel = bigtext.fitting_pixel(self.code, max(self.size.width, 1), None)
         if pixel is None or not bigtext.drawable(self.code):
             return Content(self.code)
-        if self.app.size.height < 40:  # rows are scarce: one row a pixel
+        if self.app.size.height < BIG_SCREEN_ROWS:  # rows are scarce: one row a pixel
             pixel = bigtext.fitting_pixel(self.code, self.size.width, bigtext.HEIGHT) or pixel
         return Content(bigtext.block_letters(self.code, pixel))
 
@@ -310,14 +336,14 @@ class PresenterApp(App[int]):
     def _question(self) -> list[Widget]:
         question = self.room.question(self.position)
         widgets: list[Widget] = [
-            Horizontal(self._heading(""), Static(id="countdown"), classes="top"),
+            Horizontal(self._heading(""), BigCount("seconds", id="countdown"), classes="top"),
             Static(plain(question.text), id="question-text"),
         ]
         lines = _option_lines(question.form, question.options, question.lefts, question.unit)
         if lines:
             widgets.append(Static(plain("\n".join(lines)), id="options"))
         widgets += [
-            Static(id="progress"),
+            BigCount("answered", id="progress"),
             Static("enter: reveal the answer · s: students", classes="keys"),
         ]
         return widgets
@@ -401,25 +427,29 @@ class PresenterApp(App[int]):
             self.query_one("#students", Static).update(plain("   ".join(s.name for s in students)))
         elif self.view == "question":
             progress = self.room.progress()
-            self.query_one("#progress", Static).update(f"{progress.answered} of {progress.students} answered")
+            self.query_one("#progress", BigCount).show(
+                f"{progress.answered}/{progress.students}",
+                f"{progress.answered} of {progress.students} answered",
+            )
             self._tick()
 
     def _tick(self) -> None:
         """The countdown; at its end (the longest extra time included) the question is revealed."""
         deadline = self.room.deadline()
-        countdown = self.query_one("#countdown", Static)
+        countdown = self.query_one("#countdown", BigCount)
         if deadline is None:
-            countdown.update("")
+            countdown.show("", "")
             return
         now = self.clock()
         left = (deadline - now).total_seconds()
         extra = max((student.extra_seconds for student in self.room.students()), default=0.0)
         if left > 0:
-            countdown.update(f"{int(left + 0.999)} s")
+            seconds = int(left + 0.999)  # 0.2 s left shows as 1, never as 0 while it runs
+            countdown.show(str(seconds), f"{seconds} s")
         elif left + extra > 0:
-            countdown.update(f"extra time: {int(left + extra + 0.999)} s")
+            countdown.show("", f"extra time: {int(left + extra + 0.999)} s")
         else:
-            countdown.update("time is up")
+            countdown.show("", "time is up")
             self.call_later(self._time_up, self.position)
 
     async def _time_up(self, position: int) -> None:
