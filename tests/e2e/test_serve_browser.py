@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from otsquiz.serve import ClassServer
+from otsquiz.serve import ClassServer, default_command
 from tests.conftest import require_program
 from tests.e2e.serve_helpers import DEADLINE, ServerThread, tiny_command, wait_until
 
@@ -243,3 +243,17 @@ def test_the_student_past_max_students_gets_a_clear_page(browser: Any, classroom
     # The first two still get back in after a reload: their seats are theirs.
     first.page.reload()
     first.wait_for_screen("name=Ada")
+
+
+def test_the_real_app_opens_in_the_browser(browser: Any) -> None:
+    """The default command, otsquiz itself (the app, outside a room for now), drawn in the page."""
+    server = ClassServer(lambda code: code == CODE, default_command(), port=0)
+    with ServerThread(server) as running:
+        student = Student(browser, running.url)
+        try:
+            assert student.join(CODE, "Ada") == 200
+            screen = student.wait_for_screen("Study")  # the home screen's button
+            assert "otsquiz" in screen
+            assert_only_the_server(student)
+        finally:
+            student.close()
