@@ -40,7 +40,9 @@ POLL_SECONDS = 0.5
 EXTRA_SECONDS = 10
 """What ``+`` on a student's row adds to their time on every question."""
 BAR_WIDTH = 30
-"""The longest bar of a reveal, at 90 columns; wider screens get longer bars (``bar_width``)."""
+"""The longest bar where no screen width is given; the reveal sizes its bars to the screen (``bar_width``)."""
+BIG_SCREEN_ROWS = 40
+"""From this many rows, the countdown and the count are in block letters too (at 80x24 rows are scarce)."""
 FINAL_TOP = 10
 """How many the final ranking lists (the scoreboard during the room lists the core's top 5)."""
 
@@ -63,10 +65,6 @@ def bar(count: int, most: int, width: int = BAR_WIDTH) -> str:
     if most <= 0 or count <= 0:
         return ""
     return "█" * max(1, round(width * count / most))
-
-
-BIG_SCREEN_ROWS = 40
-"""From this many rows, the countdown and the count are in block letters too (at 80x24 rows are scarce)."""
 
 
 class BigCount(Static):
