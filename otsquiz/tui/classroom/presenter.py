@@ -248,6 +248,7 @@ class PresenterApp(App[int]):
         self.view: View = "lobby"
         self.position = 0
         self.last_reveal: Reveal | None = None
+        self._showing = False  # between two views: no poll, no step on
 
     @property
     def clock(self) -> Callable[[], datetime]:
@@ -288,12 +289,18 @@ class PresenterApp(App[int]):
     # ------------------------------------------------------------ views
 
     async def show(self, view: View) -> None:
-        self.view = view
-        stage = self.query_one("#stage", VerticalScroll)
-        await stage.remove_children()
-        stage.set_classes(view)
-        await stage.mount_all(list(self._widgets(view)))
-        stage.scroll_home(animate=False)
+        # While the widgets change, a poll or a key does nothing (``_showing``): the old view's
+        # widgets are gone and the new one's not there yet.
+        self._showing = True
+        try:
+            stage = self.query_one("#stage", VerticalScroll)
+            await stage.remove_children()
+            stage.set_classes(view)
+            await stage.mount_all(list(self._widgets(view)))
+            stage.scroll_home(animate=False)
+            self.view = view
+        finally:
+            self._showing = False
         self.poll()
 
     def _widgets(self, view: View) -> list[Widget]:
@@ -417,6 +424,8 @@ class PresenterApp(App[int]):
     @ends_app_on_store_error
     def poll(self) -> None:
         """Read what students did since the last poll: joins in the lobby, answers and time in a question."""
+        if self._showing:
+            return
         if self.view == "lobby":
             students = self.room.students()
             self.query_one("#joined", Static).update(
@@ -459,7 +468,7 @@ class PresenterApp(App[int]):
     @ends_app_on_store_error
     async def action_advance(self) -> None:
         """Enter: start, reveal, scoreboard, next question, final: one step on."""
-        if isinstance(self.screen, ModalScreen):
+        if isinstance(self.screen, ModalScreen) or self._showing:
             return
         try:
             if self.view == "lobby":
