@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 from aiohttp import WSMsgType, web
 from aiohttp.test_utils import TestClient, TestServer
 
 from otsquiz.core.room.names import name_problem
 from otsquiz.serve import ClassServer, Door, Verdict
-from otsquiz.serve.server import COOKIE, ENV_TOKEN, share_urls
+from otsquiz.serve.server import COOKIE, ENV_TOKEN, StudentApp, share_urls
 from tests.e2e.serve_helpers import DEADLINE, tiny_command
 
 CODE = "KX7P2M"
@@ -279,8 +285,6 @@ async def test_a_second_tab_replaces_the_first_process(door_client: tuple) -> No
 
 
 def test_the_app_process_gets_the_token_in_its_environment_not_its_arguments() -> None:
-    from otsquiz.serve.server import StudentApp
-
     async def noop(*_: object) -> None:
         return None
 
@@ -294,8 +298,6 @@ def test_the_app_process_gets_the_token_in_its_environment_not_its_arguments() -
 async def test_stopping_the_server_ends_every_students_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import aiohttp
-
     starts = tmp_path / "starts.txt"
     monkeypatch.setenv("OTSQUIZ_TEST_STARTS", str(starts))
     server = ClassServer(Rooms(CODE), tiny_command(), port=0)
@@ -312,3 +314,49 @@ async def test_stopping_the_server_ends_every_students_process(
             assert (await websocket.receive()).type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING)
     finally:
         await server.stop()
+
+
+_RUN_SERVE = """
+import sys
+from otsquiz.serve import ClassServer, serve
+sys.exit(serve(ClassServer(lambda code: False, ["true"], port=int(sys.argv[1]))))
+"""
+
+
+def test_serve_prints_the_address_listens_on_this_machine_only_and_stops_on_sigterm() -> None:
+
+    process = subprocess.Popen(
+        [sys.executable, "-c", _RUN_SERVE, "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()  # blocks until the server has printed, or ended
+        assert first.startswith("Students open: http://127.0.0.1:"), first + (
+            process.stderr.read() if process.stderr else ""
+        )
+        url = first.split()[-1]
+        assert "Only this computer" in process.stdout.readline()
+        with urllib.request.urlopen(url + "/") as response:
+            assert response.status == 200 and b"Join the class" in response.read()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(DEADLINE) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_a_port_in_use_is_a_message_and_exit_code_1() -> None:
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-c", _RUN_SERVE, str(port)], capture_output=True, text=True, timeout=DEADLINE
+        )
+    assert done.returncode == 1
+    assert (
+        done.stderr.startswith(f"otsquiz: cannot listen on 127.0.0.1:{port}")
+        and "Traceback" not in done.stderr
+    )
