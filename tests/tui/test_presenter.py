@@ -21,21 +21,13 @@ from textual.widgets import OptionList, Static
 
 from otsquiz.core.room import Room, RoomOptions
 from otsquiz.core.room import room as room_module
-from otsquiz.core.store import Store, migrations
+from otsquiz.core.store import Store
 from otsquiz.tui.classroom import bigtext
 from otsquiz.tui.classroom.presenter import EXTRA_SECONDS, PresenterApp, RosterScreen, bar, bar_width
 from otsquiz.tui.classroom.qr import qr_lines
 from tests.core.test_room import Clock, right_response, room_deck, wrong_response
 
 CODE = "KTR9WX"
-
-
-@pytest.fixture(autouse=True)
-def room_tables(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The room's migration, whether or not it is one of ``MIGRATIONS`` yet."""
-    monkeypatch.setattr(migrations, "MIGRATIONS", list(migrations.MIGRATIONS))
-    if migrations.ROOMS not in migrations.MIGRATIONS:
-        migrations.MIGRATIONS.append(migrations.ROOMS)
 
 
 @pytest.fixture

@@ -16,20 +16,13 @@ from otsquiz.cli import main
 from otsquiz.core.paths import database_path
 from otsquiz.core.room import Room
 from otsquiz.core.selection import choose_decks
-from otsquiz.core.store import Store, migrations
+from otsquiz.core.store import Store
 from otsquiz.tui.classroom.presenter import PresenterApp
 
 FLASHCARDS = (
     'format = 1\n[deck]\nid = "flash"\ntitle = "Flashcards"\n\n'
     '[[cards]]\nid = "a"\ntype = "basic"\nprompt = "Capital of Kyrgyzstan?"\nanswer = "Bishkek"\n'
 )
-
-
-@pytest.fixture(autouse=True)
-def room_tables(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(migrations, "MIGRATIONS", list(migrations.MIGRATIONS))
-    if migrations.ROOMS not in migrations.MIGRATIONS:
-        migrations.MIGRATIONS.append(migrations.ROOMS)
 
 
 phases: list[str] = []
