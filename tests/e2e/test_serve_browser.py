@@ -96,6 +96,9 @@ class Student:
         self.page = self.context.new_page()
         self.page.set_default_timeout(DEADLINE * 1000)
         self.page.on("websocket", lambda websocket: self.requests.append(websocket.url))
+        self.errors: list[str] = []  # a script error or a blocked load (the page's policy) shows here
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
 
     def _only_the_server(self, route: Any) -> None:
         if route.request.url.startswith(self.base + "/"):
@@ -155,6 +158,7 @@ def assert_only_the_server(student: Student) -> None:
     assert student.foreign == []
     base, socket_base = student.base + "/", "ws" + student.base.removeprefix("http") + "/"
     assert [url for url in student.requests if not url.startswith((base, socket_base))] == []
+    assert student.errors == []
 
 
 def test_the_door_shows_a_form_and_loads_nothing_else(browser: Any, classroom: Any) -> None:
@@ -167,6 +171,10 @@ def test_the_door_shows_a_form_and_loads_nothing_else(browser: Any, classroom: A
     assert student.page.evaluate("document.scripts.length") == 0
     assert student.requests == [running.url + "/"]
     assert running.server.processes_started == 0
+    # On a phone's width the form fits: nothing to scroll sideways.
+    student.page.set_viewport_size({"width": 360, "height": 640})
+    assert student.page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert student.page.evaluate("document.getElementById('code').getBoundingClientRect().right") <= 360
 
 
 def test_a_wrong_code_is_refused_and_starts_nothing(browser: Any, classroom: Any, starts: Path) -> None:
