@@ -201,6 +201,38 @@ def _parser() -> argparse.ArgumentParser:
     )
     klass.set_defaults(handler=_cmd_class)
 
+    join = command("join", "join a live class as a student: the room's code from the teacher")
+    join.add_argument(
+        "code",
+        nargs="?",
+        metavar="CODE",
+        help="the room's code (default: $OTSQUIZ_ROOM, set by otsquiz serve)",
+    )
+    join.add_argument("--name", metavar="NAME", help="the name the class sees (asked if not given)")
+    join.add_argument("--plain", action="store_true", help="line by line on stdin/stdout, without the app")
+    join.set_defaults(handler=_cmd_join)
+
+    serve = command("serve", "let students join a class from a browser (a door in front of the app)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on (0.0.0.0: every network)"
+    )
+    serve.add_argument("--port", type=_port, default=8000, help="the port to listen on (default 8000)")
+    serve.add_argument(
+        "--max-students",
+        type=_positive,
+        default=40,
+        metavar="N",
+        help="at most N students at once (default 40)",
+    )
+    serve.set_defaults(handler=_cmd_serve)
+
+    results = command("results", "what stays of a class: every room, or one room's students and questions")
+    results.add_argument(
+        "room", nargs="?", metavar="ROOM", help="a room's number or code (default: list the rooms)"
+    )
+    results.add_argument("--csv", action="store_true", help="one row per student and question, as CSV")
+    results.set_defaults(handler=_cmd_results)
+
     stats = command("stats", "show progress: reviews, due cards, retention, streaks")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     stats.set_defaults(handler=_cmd_stats)
@@ -238,6 +270,16 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, not {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError("a port is 0 to 65535")
     return value
 
 
@@ -785,3 +827,78 @@ def _cmd_class(args: argparse.Namespace) -> int:
                 if not room.state().ended:
                     _error(f"room {room.id} is still open: otsquiz class --resume {room.id} goes on with it")
     return code
+
+
+def _cmd_join(args: argparse.Namespace) -> int:
+    # A browser student's process gets its room and name from otsquiz serve, never on its command line.
+    code = args.code if args.code is not None else os.environ.get("OTSQUIZ_ROOM", "")
+    if not code.strip():
+        raise UsageError("otsquiz join needs the room's code: otsquiz join ABC-DEF")
+    name = args.name if args.name is not None else os.environ.get("OTSQUIZ_STUDENT_NAME") or None
+    profile = getattr(args, "profile", None)
+    if not _use_app(args):
+        from otsquiz.plain_room import join_plain  # no Textual on this path
+
+        if getattr(getattr(args, "guard", None), "stdin_closed", False):
+            raise UsageError("standard input is closed: the plain mode reads the answers from it")
+        startup.done()
+        return join_plain(code, name=name, profile=profile)
+    from otsquiz.tui.classroom.student import run_join  # deferred: only the app needs Textual
+
+    _hand_over_to_app(args)
+    return run_join(code, name=name, profile=profile, plain=False)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from otsquiz.core.room import find
+    from otsquiz.core.store import StoreError
+    from otsquiz.serve import ClassServer, serve  # deferred: aiohttp and textual-serve are for serving only
+
+    with _open_store() as store:
+
+        def admit(code: str) -> bool:
+            try:
+                return find(store, code) is not None
+            except StoreError as error:  # a failing database lets nobody in, and says why
+                _error(str(error))
+                return False
+
+        # The door asks every student for a name: it serves every room, and a room that makes
+        # up names (--names generated) ignores the one typed.
+        server = ClassServer(
+            admit,
+            [sys.executable, "-m", "otsquiz", "join"],
+            host=args.host,
+            port=args.port,
+            max_students=args.max_students,
+        )
+        _hand_over_to_app(args)  # serve() handles SIGINT and SIGTERM itself
+        return serve(server)
+
+
+def _cmd_results(args: argparse.Namespace) -> int:
+    from otsquiz.core.room import RoomError
+    from otsquiz.core.room.bridge import carry_ended
+    from otsquiz.core.room.report import format_results, format_rooms, results_csv
+    from otsquiz.core.room.results import find_room, room_results, rooms
+    from otsquiz.core.store.rooms import RoomTables
+
+    with _open_store() as store:
+        carry_ended(store)  # rooms whose presenter never ended them reach the schedules now
+        tables = RoomTables(store)
+        if args.room is None:
+            found = rooms(tables)
+            if args.csv:
+                print(results_csv(tables, [room.id for room in found]), end="")
+            else:
+                print(format_rooms(found))
+            return EXIT_OK
+        row = find_room(tables, args.room)
+        if row is None:
+            raise UsageError(f"no room {args.room}: `otsquiz results` lists them")
+        try:
+            text = results_csv(tables, [row.id]) if args.csv else format_results(room_results(tables, row.id))
+        except RoomError as error:
+            raise CommandError(str(error)) from None
+    print(text, end="" if args.csv else "\n")
+    return EXIT_OK

@@ -15,6 +15,7 @@ their answers and score, through the token kept in the data folder.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import select
 import sys
@@ -84,12 +85,22 @@ def enter(store: Store, code: str, *, clock: Callable[[], datetime] = _now) -> R
         raise Refused(str(error), EXIT_PROBLEMS) from error
 
 
+STUDENT_TOKEN_ENV = "OTSQUIZ_STUDENT_TOKEN"
+"""Set by ``otsquiz serve`` per browser student (a digest of their cookie's secret)."""
+
+
 def token_path(room: Room) -> Path:
     """Where this device keeps its token for ``room``: by code and room, as an ended room's code
-    may name a new room later."""
+    may name a new room later; and by browser student, as every student's process behind
+    ``otsquiz serve`` shares the server's data folder."""
     from otsquiz.core.paths import data_dir
 
-    return data_dir() / "rooms" / f"{room.code}-{room.id}.token"
+    student = os.environ.get(STUDENT_TOKEN_ENV, "")
+    # Only a name-safe token goes into the file name (the server's is hex); another is hashed.
+    if student and not (student.isascii() and student.isalnum() and len(student) <= 128):
+        student = hashlib.sha256(student.encode("utf-8", "surrogatepass")).hexdigest()
+    suffix = f"-{student}" if student else ""
+    return data_dir() / "rooms" / f"{room.code}-{room.id}{suffix}.token"
 
 
 def kept_token(room: Room) -> str | None:

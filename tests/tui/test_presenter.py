@@ -21,6 +21,7 @@ from textual.widgets import OptionList, Static
 
 from otsquiz.core.room import Room, RoomOptions
 from otsquiz.core.room import room as room_module
+from otsquiz.core.scheduling import Grade
 from otsquiz.core.store import Store
 from otsquiz.tui.classroom import bigtext
 from otsquiz.tui.classroom.presenter import EXTRA_SECONDS, PresenterApp, RosterScreen, bar, bar_width
@@ -235,7 +236,7 @@ async def test_scoreboard_then_next_questions_then_the_final_ranking_and_summary
     store: Store, clock: Clock
 ) -> None:
     room = open_room(store, clock, count=2, teams="Red,Blue")
-    ayse, ali = room.join("Ayşe").student, room.join("Ali").student
+    ayse, ali = room.join("Ayşe").student, room.join("Ali", profile_id=store.profile("Ali").id).student
     app = presenter(room)
     async with app.run_test(size=(80, 24)) as pilot:
         for position in (1, 2):
@@ -253,6 +254,9 @@ async def test_scoreboard_then_next_questions_then_the_final_ranking_and_summary
             assert teams[0] == "Teams (average points):" and len(teams) == 3
         await pilot.press("enter")
         assert app.view == "final" and room.state().ended
+        # The end carries Ali's miss into his own schedule (the bridge), as an Again.
+        logged = store.connection.execute("SELECT profile_id, rating FROM review_log").fetchall()
+        assert [tuple(row) for row in logged] == [(store.profile("Ali").id, int(Grade.AGAIN))]
         assert text_of(app, "#ranking").split("\n")[0].split()[:3] == ["1.", "Ayşe", "2"]
         summary = text_of(app, "#summary").split("\n")
         assert [line.split()[:3] for line in summary] == [["1.", "50", "%"], ["2.", "50", "%"]]

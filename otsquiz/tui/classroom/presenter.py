@@ -26,7 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from otsquiz.core.room import Reveal, Room, RoomError, Standing, Student, TeamStanding, spaced
+from otsquiz.core.room import Reveal, Room, RoomError, Standing, Student, TeamStanding, bridge, spaced
 from otsquiz.core.text import visible
 from otsquiz.tui.classroom import bigtext
 from otsquiz.tui.failures import ends_app_on_store_error
@@ -486,6 +486,9 @@ class PresenterApp(App[int]):
     async def _start_next(self) -> None:
         if self.position >= len(self.room.questions):
             self.room.end()
+            # The class's misses into each student's own schedule now; otsquiz results catches a room
+            # whose presenter died before this.
+            bridge.carry(self.room.store, self.room.id)
             await self.show("final")
             return
         self.room.start(self.position + 1)
