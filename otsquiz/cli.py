@@ -24,6 +24,8 @@ from otsquiz.core.selection import DRILL_COUNT, Mode, SelectionError, Skipped, e
 
 if TYPE_CHECKING:
     from otsquiz.core.cards import Deck
+    from otsquiz.core.library import DeckSummary
+    from otsquiz.core.problems import Problem
     from otsquiz.core.store import Store
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -241,6 +243,12 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="+", metavar="PATH", help="deck files or folders")
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.add_argument("--no-cache", action="store_true", help="parse every deck afresh")
+    validate.add_argument(
+        "--results",
+        action="append",
+        metavar="ROOM",
+        help="also warn of cards that classes found hard in room ROOM (number or code); repeat for more",
+    )
     validate.set_defaults(handler=_cmd_validate)
 
     fix = command("fix", "write missing card ids into deck files")
@@ -307,6 +315,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     # A deck id clashes with the decks otsquiz would load beside this one, not only with those given.
     results = inspect_decks(files, use_cache=not args.no_cache, context=deck_sources())
     problems = [problem for result in results for problem in result.problems]
+    if args.results:
+        problems += _class_problems(args.results, results, use_cache=not args.no_cache)
     if args.format == "json":
         print(json_text([problem.to_json() for problem in problems]))
     else:
@@ -314,6 +324,31 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             print(problem.format())
         print(summary(problems, len(files)))
     return EXIT_PROBLEMS if any(p.severity == "error" for p in problems) else EXIT_OK
+
+
+def _class_problems(
+    rooms: Sequence[str], checked: Sequence[DeckSummary], *, use_cache: bool
+) -> list[Problem]:
+    """Warnings from how the classes of ``rooms`` answered the decks checked (``validate --results``)."""
+    from otsquiz.core.library import load_decks
+    from otsquiz.core.room.results import author_problems, find_room
+    from otsquiz.core.store.rooms import RoomTables
+
+    with _open_store() as store:
+        tables = RoomTables(store)
+        room_ids = []
+        for text in rooms:
+            row = find_room(tables, text)
+            if row is None:
+                raise UsageError(f"no room {text}: `otsquiz results` lists them")
+            room_ids.append(row.id)
+        paths = {deck.deck_id: deck.path for deck in checked if deck.deck_id is not None}
+        # The decks as they are now: an answer accepted since the class is not named.
+        loaded = load_decks([deck.path for deck in checked if deck.ok], use_cache=use_cache)
+        decks = [result.deck for result in loaded if result.deck is not None]
+        found = author_problems(tables, room_ids, paths, decks)
+    # Only the decks checked here: a room may have asked from others as well.
+    return [problem for problem in found if problem.path in paths.values()]
 
 
 def _cmd_fix(args: argparse.Namespace) -> int:

@@ -193,3 +193,21 @@ def test_a_real_serve_refuses_a_wrong_code_and_admits_a_room_opened_in_its_home(
             server.kill()
             raise
     assert code == 0
+
+
+def test_validate_with_results_warns_of_a_card_a_class_missed(capsys: pytest.CaptureFixture[str]) -> None:
+    install_class_deck()
+    deck_file = paths.user_decks_dir() / "class.toml"
+    with Store.open() as store:
+        room = open_room(store, Clock())
+        position = position_of(room, "capital")
+        question = room.start(position)
+        for number in range(5):  # HARD_MIN_ANSWERS, all wrong
+            room.answer(room.join(f"Student {number}").student.id, position, wrong_response(question))
+        room.reveal()
+    assert main(["validate", str(deck_file)]) == 0
+    assert "missed it in class" not in capsys.readouterr().out
+    assert main(["validate", str(deck_file), "--results", "abc-def"]) == 0  # a warning, not an error
+    out = capsys.readouterr().out
+    assert f"{deck_file}:1:1: warning: card capital: almost everyone missed it in class (0 of 5" in out
+    assert main(["validate", str(deck_file), "--results", "nope"]) == 2
