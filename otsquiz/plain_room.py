@@ -9,7 +9,9 @@ mode's line readers (``otsquiz.plain``).
 
 A line answers the question on screen; ``:quit`` (or the end of input) leaves
 the room, and ``otsquiz join CODE`` again gets the same student back, with
-their answers and score, through the token kept in the data folder.
+their answers and score, through the token kept in the data folder. Piped
+input is read only when a question asks for a line, so a pipe that ends
+while the room waits in its lobby is noticed at the first question.
 """
 
 from __future__ import annotations
