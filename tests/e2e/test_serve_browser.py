@@ -217,7 +217,7 @@ def test_a_right_code_starts_the_app_and_the_page_shows_it(
     assert Path(f"/proc/{pid}").exists()
     student.close()
     wait_until(lambda: not Path(f"/proc/{pid}").exists(), "the app process to end")
-    assert running.server.processes_running == 0
+    wait_until(lambda: running.server.processes_running == 0, "the server to count the process gone")
 
 
 def test_a_reload_keeps_the_student(browser: Any, classroom: Any, starts: Path) -> None:
