@@ -172,20 +172,15 @@ def room_results(tables: RoomTables, room_id: int) -> RoomResults:
                 common_answers(question, [answer for answer in given if not answer.correct]),
             )
         )
-    by_student: dict[int, dict[int, AnswerRow]] = {}
-    for answer in answers:
-        by_student.setdefault(answer.student_id, {})[answer.position] = answer
     teams = tables.teams(room_id)
-    scored = []  # Room.scored's totals, from the rows alone: results need no decks
-    for student in tables.students(room_id, removed=True):
-        mine = by_student.get(student.id, {})
-        facts = [
-            None
-            if q.position not in mine
-            else scoring.Facts(mine[q.position].correct, mine[q.position].ms, mine[q.position].allowed_ms)
-            for q in rows
-        ]
-        totals = scoring.score(facts, speed_points=options.speed_points, streaks=options.streaks)
+    scored = []  # as Room.scored, from the rows alone: results need no decks
+    for student, totals in scoring.totals(
+        tables.students(room_id, removed=True),
+        [question.position for question in rows],
+        answers,
+        speed_points=options.speed_points,
+        streaks=options.streaks,
+    ):
         team = (
             teams[student.team - 1] if student.team is not None and 0 < student.team <= len(teams) else None
         )

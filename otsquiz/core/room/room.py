@@ -473,27 +473,14 @@ class Room:
     def scored(self, *, removed: bool = False) -> list[tuple[Student, scoring.Scored]]:
         """Each student's totals over the questions revealed so far."""
         counted = [row.position for row in self.tables.questions(self.id) if row.revealed is not None]
-        by_student: dict[int, dict[int, AnswerRow]] = {}
-        for answer in self.tables.answers(self.id):
-            by_student.setdefault(answer.student_id, {})[answer.position] = answer
-        result = []
-        for row in self.tables.students(self.id, removed=removed):
-            mine = by_student.get(row.id, {})
-            facts = [
-                None
-                if position not in mine
-                else scoring.Facts(mine[position].correct, mine[position].ms, mine[position].allowed_ms)
-                for position in counted
-            ]
-            result.append(
-                (
-                    _student(row, self.teams),
-                    scoring.score(
-                        facts, speed_points=self.options.speed_points, streaks=self.options.streaks
-                    ),
-                )
-            )
-        return result
+        scored = scoring.totals(
+            self.tables.students(self.id, removed=removed),
+            counted,
+            self.tables.answers(self.id),
+            speed_points=self.options.speed_points,
+            streaks=self.options.streaks,
+        )
+        return [(_student(row, self.teams), totals) for row, totals in scored]
 
     def scoreboard(self, student_id: int | None = None, *, top: int = TOP) -> Scoreboard:
         """The top ``top`` students, ``student_id``'s own standing, and the teams (averaged)."""

@@ -12,7 +12,19 @@ size neither helps nor hurts it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from otsquiz.core.store.rooms import AnswerRow
+
+
+class _Student(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+# A student row of the room (``StudentRow``), handed back with its totals.
+S = TypeVar("S", bound=_Student)
 
 RIGHT = 100
 SPEED_BONUS = 100
@@ -84,3 +96,28 @@ def team_scores(members: Mapping[str, Iterable[float]]) -> dict[str, float]:
         listed = list(values)
         scores[team] = sum(listed) / len(listed) if listed else 0.0
     return scores
+
+
+def totals(
+    students: Iterable[S],
+    counted: Sequence[int],
+    answers: Iterable[AnswerRow],
+    *,
+    speed_points: bool = False,
+    streaks: bool = False,
+) -> list[tuple[S, Scored]]:
+    """Each student's totals over the question positions ``counted`` (those revealed), in order."""
+    by_student: dict[int, dict[int, AnswerRow]] = {}
+    for answer in answers:
+        by_student.setdefault(answer.student_id, {})[answer.position] = answer
+    result = []
+    for student in students:
+        mine = by_student.get(student.id, {})
+        facts = [
+            None
+            if position not in mine
+            else Facts(mine[position].correct, mine[position].ms, mine[position].allowed_ms)
+            for position in counted
+        ]
+        result.append((student, score(facts, speed_points=speed_points, streaks=streaks)))
+    return result
